@@ -1,0 +1,164 @@
+"""The Causemap vocabulary as a closed rdflib namespace, and the prefixes every query may use.
+
+``CM`` lists the ontology's terms (``ontology/causemap.ttl``) and raises on a typo, the way rdflib's
+own vocabularies do; ``tests/test_ontology.py`` keeps the list in sync with the Turtle file. Entities
+share the namespace (``cm:DiGeorgeSyndrome``) so that a student's SPARQL needs one prefix; they are
+data, not vocabulary, so they are built with :func:`entity` rather than attribute access.
+
+Examples
+--------
+>>> CM.actsThrough
+rdflib.term.URIRef('https://w3id.org/causemap/actsThrough')
+>>> entity("Hypocalcemia")
+rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia')
+>>> curie(entity("Hypocalcemia"))
+'cm:Hypocalcemia'
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+__all__ = [
+    "BASE",
+    "CM",
+    "CLAIM",
+    "SOURCE",
+    "HP",
+    "OMIM",
+    "ORPHA",
+    "PREFIXES",
+    "RELATIONS",
+    "entity",
+    "curie",
+    "expand_curie",
+    "sparql_prefixes",
+]
+
+BASE = "https://w3id.org/causemap/"
+
+
+class CM(DefinedNamespace):
+    """Classes and properties of the Causemap ontology."""
+
+    _NS = Namespace(BASE)
+    _fail = True
+
+    # classes
+    AnatomicalStructure: URIRef
+    Claim: URIRef
+    Condition: URIRef
+    Entity: URIRef
+    GeneticFactor: URIRef
+    Mechanism: URIRef
+    OnsetAge: URIRef
+    Pathogen: URIRef
+    SourceDocument: URIRef
+    SourceSection: URIRef
+    Substance: URIRef
+    Symptom: URIRef
+    Treatment: URIRef
+    Trigger: URIRef
+    # relations between entities
+    actsThrough: URIRef
+    affects: URIRef
+    aggravatedBy: URIRef
+    canCause: URIRef
+    compresses: URIRef
+    hasSymptom: URIRef
+    innervates: URIRef
+    involvesSubstance: URIRef
+    treatedBy: URIRef
+    typicalOnset: URIRef
+    withdrawalFrom: URIRef
+    # provenance and annotations
+    citesSection: URIRef
+    claimText: URIRef
+    curatorNote: URIRef
+    inverseLabel: URIRef
+    partOfSource: URIRef
+    sectionNumber: URIRef
+
+
+CLAIM = Namespace(BASE + "claim/")
+SOURCE = Namespace(BASE + "source/")
+HP = Namespace("http://purl.obolibrary.org/obo/HP_")
+OMIM = Namespace("https://omim.org/entry/")
+ORPHA = Namespace("http://www.orpha.net/ORDO/Orphanet_")
+
+#: The content relations: edges between curated entities (what networkx projects, what paths use).
+RELATIONS: tuple[URIRef, ...] = (
+    CM.actsThrough,
+    CM.affects,
+    CM.aggravatedBy,
+    CM.canCause,
+    CM.compresses,
+    CM.hasSymptom,
+    CM.innervates,
+    CM.involvesSubstance,
+    CM.treatedBy,
+    CM.typicalOnset,
+    CM.withdrawalFrom,
+)
+
+#: Prefixes declared for every query (a query may redeclare them).
+PREFIXES: dict[str, str] = {
+    "cm": BASE,
+    "claim": str(CLAIM),
+    "src": str(SOURCE),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "obo": "http://purl.obolibrary.org/obo/",
+}
+
+
+def entity(local_name: str) -> URIRef:
+    """Return the IRI of the curated entity with this local name (no check that it exists)."""
+    return URIRef(BASE + local_name)
+
+
+def curie(iri: str) -> str:
+    """Shorten an IRI with the longest matching prefix of :data:`PREFIXES`, else return it whole.
+
+    >>> curie("http://www.w3.org/2004/02/skos/core#altLabel")
+    'skos:altLabel'
+    >>> curie("https://example.org/x")
+    'https://example.org/x'
+    """
+    best = None
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
+            best = prefix
+    if best is None:
+        return iri
+    local = iri[len(PREFIXES[best]):]
+    # A CURIE is only useful when the local part is a plain name.
+    if not local or not all(c.isalnum() or c in "_-." for c in local):
+        return iri
+    return f"{best}:{local}"
+
+
+def expand_curie(text: str) -> URIRef | None:
+    """Expand ``prefix:local`` with :data:`PREFIXES`; ``None`` when the prefix is unknown.
+
+    >>> expand_curie("cm:Hypocalcemia")
+    rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia')
+    >>> expand_curie("nope:x") is None
+    True
+    """
+    prefix, sep, local = text.partition(":")
+    if not sep or prefix not in PREFIXES or local.startswith("//"):
+        return None
+    return URIRef(PREFIXES[prefix] + local)
+
+
+def sparql_prefixes() -> str:
+    """The ``PREFIX`` lines for :data:`PREFIXES`, one per line."""
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
