@@ -15,7 +15,7 @@ Examples
 >>> len(kg) > 500
 True
 >>> kg.label(entity("Hypocalcemia"))
-'Hypocalcemia'
+'hypocalcemia'
 """
 
 from __future__ import annotations

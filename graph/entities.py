@@ -1,0 +1,353 @@
+"""Find entities by what a student types, and gather everything known about one entity.
+
+Search is over labels and synonyms (``skos:altLabel``), forgiving about case, punctuation and small
+typos, so that "parkinsons", "als" and "digorge" all land where a student expects. :func:`resolve`
+turns one user string (a label, a synonym, a CURIE such as ``cm:Hypocalcemia`` or a full IRI) into
+exactly one entity or raises a specific error; :func:`describe` returns the details panel's content:
+type, synonyms, definition, cross-references, curator notes, and every relation in and out written
+as a sentence with its source.
+
+Examples
+--------
+>>> from graph.store import load
+>>> kg = load()
+>>> kg.label(resolve(kg, "parkinsons"))
+"Parkinson's disease"
+>>> kg.label(resolve(kg, "als"))
+'amyotrophic lateral sclerosis'
+>>> [m.label for m in search(kg, "hypocalc")][:1]
+['hypocalcemia']
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+import weakref
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS, SKOS
+
+from .errors import AmbiguousEntity, EntityNotFound
+from .namespace import CM, RELATIONS, curie, expand_curie
+from .store import KnowledgeGraph
+
+__all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
+           "normalise", "xref_link", "edge_provenance", "Provenance"]
+
+_MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch,
+                SKOS.relatedMatch)
+
+
+def normalise(text: str) -> str:
+    """Fold case, accents, apostrophes and punctuation so that near-identical names compare equal.
+
+    >>> normalise("Parkinson's  Disease")
+    'parkinsons disease'
+    >>> normalise("Upper-lip twitching")
+    'upper lip twitching'
+    """
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.casefold().replace("'", "").replace("\u2019", "")
+    return " ".join(re.sub(r"[^a-z0-9.]+", " ", text).split())
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search hit: the entity, its label and class, the name that matched and a 0–1 score."""
+
+    iri: URIRef
+    label: str
+    cls_label: str
+    matched: str
+    score: float
+
+
+# Index: normalised name → list of (entity, the original name, is_label).
+_index_cache: "weakref.WeakKeyDictionary[KnowledgeGraph, dict]" = weakref.WeakKeyDictionary()
+
+
+def _index(kg: KnowledgeGraph) -> dict[str, list[tuple[URIRef, str, bool]]]:
+    if kg not in _index_cache:
+        idx: dict[str, list[tuple[URIRef, str, bool]]] = {}
+        for ent in kg.entities():
+            idx.setdefault(normalise(kg.label(ent)), []).append((ent, kg.label(ent), True))
+            for syn in kg.synonyms(ent):
+                idx.setdefault(normalise(syn), []).append((ent, syn, False))
+        _index_cache[kg] = idx
+    return _index_cache[kg]
+
+
+def _score(query: str, name: str) -> float:
+    if query == name:
+        return 1.0
+    if name.startswith(query):
+        return 0.9 - 0.2 * (1 - len(query) / len(name))
+    if f" {query}" in f" {name}":
+        return 0.75 - 0.2 * (1 - len(query) / len(name))
+    ratio = difflib.SequenceMatcher(None, query, name).ratio()
+    # Compare with the best-aligned word window too, so a typo in one word of a long name counts.
+    words = name.split()
+    n = max(1, len(query.split()))
+    windows = (" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
+    best_window = max(difflib.SequenceMatcher(None, query, w).ratio() for w in windows)
+    return max(ratio, best_window - 0.05) * 0.8
+
+
+def search(kg: KnowledgeGraph, text: str, *, limit: int = 10, classes=None,
+           min_score: float = 0.55) -> list[Match]:
+    """Rank entities whose label or synonym matches ``text``, best first, one hit per entity.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    text : str
+        What the student typed.
+    limit : int
+        At most this many hits.
+    classes : collection of URIRef, optional
+        Keep only entities of these classes.
+    min_score : float
+        Drop hits scoring below this (0–1).
+
+    Returns
+    -------
+    list of Match
+
+    Examples
+    --------
+    >>> from graph.store import load
+    >>> [m.label for m in search(load(), "tourette")]
+    ['Tourette syndrome']
+    >>> search(load(), "   ")
+    []
+    """
+    query = normalise(text)
+    if not query:
+        return []
+    best: dict[URIRef, Match] = {}
+    for name, entries in _index(kg).items():
+        score = _score(query, name)
+        if score < min_score:
+            continue
+        for ent, original, is_label in entries:
+            if classes is not None and kg.class_of(ent) not in classes:
+                continue
+            score_here = score + (0.01 if is_label else 0.0)  # a label beats an equal synonym
+            if ent not in best or score_here > best[ent].score:
+                cls = kg.class_of(ent)
+                best[ent] = Match(ent, kg.label(ent), kg.label(cls) if cls else "", original,
+                                  round(min(score_here, 1.0), 3))
+    return sorted(best.values(), key=lambda m: (-m.score, m.label.lower()))[:limit]
+
+
+def resolve(kg: KnowledgeGraph, text: str) -> URIRef:
+    """Turn a label, synonym, CURIE or IRI into exactly one curated entity.
+
+    Raises
+    ------
+    EntityNotFound
+        Nothing matches well enough; the message suggests the closest names.
+    AmbiguousEntity
+        Several entities match exactly; the message lists them.
+
+    Examples
+    --------
+    >>> from graph.store import load
+    >>> kg = load()
+    >>> resolve(kg, "cm:Hypocalcemia") == resolve(kg, "low calcium")
+    True
+    >>> resolve(kg, "xyzzy")
+    Traceback (most recent call last):
+    ...
+    graph.errors.EntityNotFound: no entity called 'xyzzy'
+    """
+    raw = text.strip()
+    if not raw:
+        raise EntityNotFound("an entity name is required")
+    iri = None
+    if raw.startswith("<") and raw.endswith(">"):
+        iri = URIRef(raw[1:-1])
+    elif raw.startswith(("http://", "https://")):
+        iri = URIRef(raw)
+    elif ":" in raw and " " not in raw:
+        iri = expand_curie(raw)
+    if iri is not None:
+        if kg.class_of(iri) is None:
+            raise EntityNotFound(f"{curie(str(iri))} is not an entity in this graph")
+        return iri
+    exact = {ent for ent, _, _ in _index(kg).get(normalise(raw), [])}
+    if len(exact) == 1:
+        return exact.pop()
+    if len(exact) > 1:
+        names = ", ".join(sorted(f"{kg.label(e)} ({curie(str(e))})" for e in exact))
+        raise AmbiguousEntity(f"'{raw}' names several entities: {names}; use one of the CURIEs")
+    hits = search(kg, raw, limit=5)
+    if hits and hits[0].score >= 0.7 and (len(hits) == 1 or hits[0].score - hits[1].score >= 0.05):
+        return hits[0].iri
+    if hits:
+        names = ", ".join(f"'{h.label}'" for h in hits[:3])
+        raise EntityNotFound(f"no entity called '{raw}'; did you mean {names}?")
+    raise EntityNotFound(f"no entity called '{raw}'")
+
+
+@dataclass(frozen=True)
+class Xref:
+    """A cross-reference: SKOS mapping kind, target IRI, short id (``HP:0002901``) and a web page."""
+
+    kind: str
+    iri: str
+    short_id: str
+    url: str
+
+
+def xref_link(iri: str) -> tuple[str, str]:
+    """The short id and a human web page for an HPO, OMIM or ORPHA IRI.
+
+    >>> xref_link("http://purl.obolibrary.org/obo/HP_0002901")
+    ('HP:0002901', 'https://hpo.jax.org/browse/term/HP:0002901')
+    >>> xref_link("http://www.orpha.net/ORDO/Orphanet_567")
+    ('ORPHA:567', 'https://www.orpha.net/en/disease/detail/567')
+    """
+    if m := re.match(r"http://purl\.obolibrary\.org/obo/HP_(\d+)$", iri):
+        return f"HP:{m.group(1)}", f"https://hpo.jax.org/browse/term/HP:{m.group(1)}"
+    if m := re.match(r"https://omim\.org/entry/(\d+)$", iri):
+        return f"OMIM:{m.group(1)}", iri
+    if m := re.match(r"http://www\.orpha\.net/ORDO/Orphanet_(\d+)$", iri):
+        return f"ORPHA:{m.group(1)}", f"https://www.orpha.net/en/disease/detail/{m.group(1)}"
+    if m := re.match(r"http://purl\.obolibrary\.org/obo/([A-Za-z]+)_(\d+)$", iri):
+        return f"{m.group(1)}:{m.group(2)}", iri
+    return curie(iri), iri
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where one relation comes from: its claim graph, the claim text, the section, any note."""
+
+    claim: URIRef
+    claim_text: str
+    section: URIRef | None
+    section_label: str
+    section_number: int | None
+    notes: tuple[str, ...] = ()
+
+
+def edge_provenance(kg: KnowledgeGraph, s, p, o) -> list[Provenance]:
+    """The claims that state the triple ``(s, p, o)``, each with its section and notes.
+
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> kg = load()
+    >>> [pr.section_label for pr in edge_provenance(kg, entity("DiGeorgeSyndrome"), CM.actsThrough,
+    ...                                             entity("Hypocalcemia"))]
+    ['4. DiGeorge Syndrome']
+    """
+    found = []
+    for _s, _p, _o, ctx in kg.dataset.quads((s, p, o, None)):
+        name = getattr(ctx, "identifier", ctx)
+        if (name, CM.citesSection, None) not in kg.union:
+            continue  # a graph that is not a claim (the default graph, a user's own graphs)
+        section = kg.union.value(name, CM.citesSection)
+        number = kg.union.value(section, CM.sectionNumber) if section is not None else None
+        found.append(Provenance(
+            claim=name,
+            claim_text=str(kg.union.value(name, CM.claimText) or ""),
+            section=section,
+            section_label=kg.label(section) if section is not None else "",
+            section_number=int(number) if number is not None else None,
+            notes=tuple(sorted(str(n) for n in kg.union.objects(name, CM.curatorNote))),
+        ))
+    return sorted(found, key=lambda pr: str(pr.claim))
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One relation of an entity, seen from that entity (``direction`` is 'out' or 'in')."""
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef
+    direction: str
+    sentence: str
+    provenance: tuple[Provenance, ...]
+
+
+@dataclass
+class EntityDetails:
+    """Everything the details panel, the entity page and ``causemap`` show for one entity."""
+
+    iri: URIRef
+    curie: str
+    label: str
+    cls: URIRef | None
+    cls_label: str
+    synonyms: list[str]
+    definition: str
+    xrefs: list[Xref]
+    notes: list[str]
+    relations: list[Relation] = field(default_factory=list)
+
+    @property
+    def outgoing(self) -> list[Relation]:
+        return [r for r in self.relations if r.direction == "out"]
+
+    @property
+    def incoming(self) -> list[Relation]:
+        return [r for r in self.relations if r.direction == "in"]
+
+
+def describe(kg: KnowledgeGraph, iri: URIRef) -> EntityDetails:
+    """Gather the details of one entity.
+
+    Raises
+    ------
+    EntityNotFound
+        When ``iri`` is not a curated entity.
+
+    Examples
+    --------
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> d = describe(load(), entity("Hypocalcemia"))
+    >>> d.cls_label, d.xrefs[0].short_id
+    ('Mechanism', 'HP:0002901')
+    >>> any(r.sentence == "DiGeorge syndrome acts through hypocalcemia." for r in d.incoming)
+    True
+    """
+    from .explain import edge_sentence  # explain imports entities for provenance
+
+    cls = kg.class_of(iri)
+    if cls is None:
+        raise EntityNotFound(f"{curie(str(iri))} is not an entity in this graph")
+    g = kg.union
+    xrefs = []
+    for prop in _MATCH_PROPS:
+        for target in sorted(g.objects(iri, prop), key=str):
+            short, url = xref_link(str(target))
+            xrefs.append(Xref(curie(str(prop)).split(":")[1], str(target), short, url))
+    relations = []
+    for p in RELATIONS:
+        for o in g.objects(iri, p):
+            relations.append(Relation(iri, p, o, "out", edge_sentence(kg, iri, p, o),
+                                      tuple(edge_provenance(kg, iri, p, o))))
+        for s in g.subjects(p, iri):
+            relations.append(Relation(s, p, iri, "in", edge_sentence(kg, s, p, iri),
+                                      tuple(edge_provenance(kg, s, p, iri))))
+    relations.sort(key=lambda r: (r.direction != "out", kg.label(r.predicate),
+                                  kg.label(r.object if r.direction == "out" else r.subject).lower()))
+    definition = g.value(iri, SKOS.definition)
+    return EntityDetails(
+        iri=iri,
+        curie=curie(str(iri)),
+        label=kg.label(iri),
+        cls=cls,
+        cls_label=kg.label(cls),
+        synonyms=kg.synonyms(iri),
+        definition=str(definition) if isinstance(definition, Literal) else "",
+        xrefs=xrefs,
+        notes=sorted(str(n) for n in g.objects(iri, CM.curatorNote)),
+        relations=relations,
+    )
