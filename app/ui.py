@@ -1,0 +1,60 @@
+"""Small UI pieces shared by the pages: the disclaimer, entity pickers, entity links.
+
+Everything from the data is shown as text: labels go through widgets that escape them, and no
+data-derived string ever reaches ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import streamlit as st
+from rdflib import URIRef
+
+from graph.explain import capitalise
+from graph.namespace import curie
+from graph.store import KnowledgeGraph
+
+__all__ = ["DISCLAIMER", "disclaimer", "entity_options", "entity_picker", "entity_url",
+           "markdown_text"]
+
+DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms relate. "
+              "It is not for diagnosis: see a clinician about any symptom.")
+
+
+def disclaimer() -> None:
+    """The visible "for learning, not for diagnosis" note."""
+    st.caption(f"⚕️ {DISCLAIMER}")
+
+
+def entity_options(kg: KnowledgeGraph, classes=None) -> list[URIRef]:
+    """Entities for a picker, sorted by label, optionally only of some classes."""
+    ents = kg.entities()
+    if classes is not None:
+        ents = [e for e in ents if kg.class_of(e) in classes]
+    return ents
+
+
+def entity_picker(kg: KnowledgeGraph, label: str, *, key: str, classes=None, default=None,
+                  placeholder: str = "Type to search…") -> URIRef | None:
+    """A searchable select box of entities showing "Label (Class)"; returns the IRI or None."""
+    options = entity_options(kg, classes)
+    index = options.index(default) if default in options else None
+
+    def fmt(e: URIRef) -> str:
+        cls = kg.class_of(e)
+        return f"{capitalise(kg.label(e))} ({kg.label(cls)})" if cls else capitalise(kg.label(e))
+
+    return st.selectbox(label, options, index=index, format_func=fmt, key=key,
+                        placeholder=placeholder)
+
+
+def entity_url(iri: str) -> str:
+    """A relative deep link to the entity page (``?entity=cm:X``)."""
+    return f"/entity?entity={quote(curie(str(iri)), safe=':')}"
+
+
+def markdown_text(text: str) -> str:
+    """Escape Markdown in data text so that it shows literally in st.markdown/st.write."""
+    specials = "\\`*_{}[]()#+-.!|<>~$"
+    return "".join("\\" + c if c in specials else c for c in text)

@@ -1,0 +1,344 @@
+"""The ``causemap`` command: a thin shell over the :mod:`graph` modules.
+
+Every command parses its arguments, calls one or two library functions and prints what they return;
+no logic lives here that Python users could not reach. Heavy imports (pandas, pyvis, streamlit) stay
+inside the commands that need them, so ``causemap --help`` and a small query start fast.
+
+Exit codes: 0 success; 1 a check failed (validation found problems, no path was found); 2 bad input
+(unknown entity, unreadable file, malformed or refused query, time-out). Errors are one line on
+stderr, prefixed ``causemap: error:``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import CausemapError
+
+__all__ = ["app", "main", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT"]
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="causemap",
+    help="Explore a knowledge graph of conditions, causes, mechanisms, symptoms and treatments. "
+         "For learning, not for diagnosis.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class _State:
+    data: list[Path] | None = None
+    _kg = None
+
+    def kg(self):
+        if self._kg is None:
+            from .store import load
+            self._kg = load(self.data)
+        return self._kg
+
+
+state = _State()
+
+
+class BadInput(CausemapError):
+    """A command-line value that is wrong in a way only the CLI can see."""
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    typer.echo(f"causemap: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def write_output(text: str, output: Optional[Path]) -> None:
+    """Write to ``output`` (refusing to write into a missing folder) or to stdout."""
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    if not output.parent.exists():
+        raise BadInput(f"cannot write {output}: folder {output.parent} does not exist")
+    if output.is_dir():
+        raise BadInput(f"cannot write {output}: it is a folder")
+    output.write_text(text, encoding="utf-8")
+    typer.echo(f"wrote {output}", err=True)
+
+
+@app.callback()
+def _global(
+    data: Optional[List[Path]] = typer.Option(
+        None, "--data", "-d", metavar="FILE",
+        help="Work on these RDF files instead of the bundled data (repeat for several files)."),
+) -> None:
+    state.data = list(data) if data else None
+
+
+# -- query ---------------------------------------------------------------------------------------
+
+class QueryFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    turtle = "turtle"
+    nt = "nt"
+    jsonld = "json-ld"
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise BadInput(f"--param takes NAME=VALUE, got '{pair}'")
+        params[name.strip()] = value.strip()
+    return params
+
+
+@app.command()
+def query(
+    text: Optional[str] = typer.Argument(None, help="SPARQL text (the project's prefixes are declared)."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="Read the query from a .rq file."),
+    named: Optional[str] = typer.Option(None, "--named", "-n", help="Run a named query (see --list)."),
+    param: List[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE",
+                                    help="A named query's parameter; entities by label, synonym or CURIE."),
+    fmt: Optional[QueryFormat] = typer.Option(None, "--format", help="table (default), csv, tsv, json; "
+                                              "turtle, nt or json-ld for CONSTRUCT/DESCRIBE."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
+    timeout: float = typer.Option(10.0, help="Stop the query after this many seconds."),
+    limit: int = typer.Option(5000, help="Cap on rows (or triples) returned; reported as truncation."),
+    list_: bool = typer.Option(False, "--list", help="List the named queries and their questions."),
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) against the graph."""
+    from .named import get_named_query, list_named_queries, run_named
+    from .query import run_query
+    from .results import serialize
+
+    if list_:
+        for nq in list_named_queries():
+            params = " ".join(f"--param {p.name}=…" for p in nq.params)
+            typer.echo(f"{nq.name}: {nq.question}" + (f"  [{params}]" if params else ""))
+        return
+    sources = [x for x in (text, file, named) if x]
+    if len(sources) != 1:
+        raise BadInput("give exactly one of: query text, --file FILE, --named NAME")
+    if param and not named:
+        raise BadInput("--param only goes with --named")
+    if timeout <= 0 or limit <= 0:
+        raise BadInput("--timeout and --limit must be positive")
+    kg = state.kg()
+    if named:
+        from .entities import resolve
+        get_named_query(named)  # unknown names fail before any work
+        result = run_named(kg, named, _parse_params(param), timeout=timeout, max_rows=limit,
+                           max_triples=limit, resolve_entity=lambda t: resolve(kg, t))
+    else:
+        if file is not None:
+            try:
+                text = file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise BadInput(f"cannot read {file}: {exc.strerror or 'not UTF-8 text'}") from None
+        result = run_query(kg, text, timeout=timeout, max_rows=limit, max_triples=limit)
+    chosen = fmt.value if fmt else ("turtle" if result.kind in ("CONSTRUCT", "DESCRIBE") else "table")
+    write_output(serialize(result, chosen), output)
+    if result.truncated:
+        typer.echo(f"note: truncated at {result.limit} results (raise --limit to see more)", err=True)
+
+
+# -- validate ------------------------------------------------------------------------------------
+
+@app.command()
+def validate() -> None:
+    """Check the graph against the SHACL shapes and the *-violation.rq checks (exit 1 on failure)."""
+    from .validate import validate as run_validation
+
+    report = run_validation(state.kg())
+    typer.echo(report.as_text())
+    if not report.conforms:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+# -- export --------------------------------------------------------------------------------------
+
+class ExportFormat(str, Enum):
+    turtle = "turtle"
+    trig = "trig"
+    nt = "nt"
+    jsonld = "json-ld"
+    graphml = "graphml"
+    html = "html"
+
+
+@app.command()
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.turtle, "--format", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
+    focus: Optional[str] = typer.Option(None, help="html/graphml: centre on this entity."),
+    radius: int = typer.Option(1, min=1, max=3, help="html/graphml: hops around --focus (1–3)."),
+) -> None:
+    """Export the graph as RDF, as GraphML, or as a standalone offline HTML network."""
+    kg = state.kg()
+    if fmt in (ExportFormat.html, ExportFormat.graphml):
+        import networkx as nx
+        from .entities import resolve
+        from .network import bounded_view, to_networkx
+
+        G = to_networkx(kg)
+        view = bounded_view(G, focus=str(resolve(kg, focus)) if focus else None, radius=radius)
+        if fmt is ExportFormat.graphml:
+            write_output("\n".join(nx.generate_graphml(view.graph)), output)
+        else:
+            from .render import standalone_html
+            title = f"Causemap: {kg.label(resolve(kg, focus))}" if focus else "Causemap"
+            write_output(standalone_html(view.graph, title=title), output)
+        if view.hidden:
+            typer.echo(f"note: {view.hidden} more nodes not shown (the view is capped)", err=True)
+        return
+    if fmt in (ExportFormat.trig,):
+        text = kg.dataset.serialize(format="trig")
+    else:
+        text = kg.union.serialize(format=fmt.value)
+    write_output(text, output)
+
+
+# -- stats, search, show, path ----------------------------------------------------------------------
+
+@app.command()
+def stats() -> None:
+    """Count triples, entities per class, relations per kind, claims and curator notes."""
+    from .stats import graph_stats
+
+    s = graph_stats(state.kg())
+    typer.echo(f"triples    {s.triples}")
+    typer.echo(f"entities   {s.entities}")
+    for label, n in s.classes:
+        typer.echo(f"  {label:<24} {n}")
+    typer.echo(f"relations  {s.relations}")
+    for label, n in s.relation_kinds:
+        typer.echo(f"  {label:<24} {n}")
+    typer.echo(f"claims     {s.claims} (from {s.sections} source sections)")
+    typer.echo(f"notes      {s.notes} curator notes")
+    typer.echo(f"xrefs      {s.xrefs} cross-references to HPO, OMIM and ORPHA")
+
+
+@app.command()
+def search(text: str = typer.Argument(..., help="A name, synonym or part of one; typos are forgiven."),
+           limit: int = typer.Option(10, min=1, max=100)) -> None:
+    """Find entities by label or synonym."""
+    from .entities import search as run_search
+    from .namespace import curie
+
+    hits = run_search(state.kg(), text, limit=limit)
+    if not hits:
+        fail(f"nothing matches '{text}'", EXIT_CHECK_FAILED)
+    for h in hits:
+        via = f"  (matched '{h.matched}')" if h.matched != h.label else ""
+        typer.echo(f"{h.label}  [{h.cls_label}]  {curie(str(h.iri))}{via}")
+
+
+@app.command()
+def show(name: str = typer.Argument(..., help="Entity label, synonym, CURIE or IRI.")) -> None:
+    """Show an entity: type, synonyms, definition, cross-references and every relation with its source."""
+    from .entities import describe, resolve
+    from .explain import capitalise
+
+    kg = state.kg()
+    d = describe(kg, resolve(kg, name))
+    typer.echo(f"{capitalise(d.label)}  [{d.cls_label}]  {d.curie}")
+    if d.synonyms:
+        typer.echo(f"also called: {', '.join(d.synonyms)}")
+    typer.echo(d.definition)
+    for x in d.xrefs:
+        typer.echo(f"{x.kind}: {x.short_id}  {x.url}")
+    for note in d.notes:
+        typer.echo(f"curator's note: {note}")
+    for rel in d.relations:
+        src = "; ".join(f"§{p.section_label}" for p in rel.provenance) or "no source"
+        typer.echo(f"- {rel.sentence}  ({src})")
+
+
+@app.command()
+def path(
+    a: str = typer.Argument(..., help="First entity (label, synonym, CURIE or IRI)."),
+    b: str = typer.Argument(..., help="Second entity."),
+    max_length: int = typer.Option(0, "--max-length", min=0, max=6,
+                                   help="Also list longer paths up to this many steps (0: shortest only)."),
+    sources: bool = typer.Option(True, "--sources/--no-sources", help="Show the source of each step."),
+) -> None:
+    """Explain how two entities are connected, as sentences."""
+    from .entities import resolve
+    from .network import shortest_paths, simple_paths
+
+    kg = state.kg()
+    ea, eb = resolve(kg, a), resolve(kg, b)
+    paths = (simple_paths(kg, ea, eb, max_length=max_length) if max_length
+             else shortest_paths(kg, ea, eb))
+    if not paths:
+        within = f" within {max_length} steps" if max_length else ""
+        fail(f"no path between {kg.label(ea)} and {kg.label(eb)}{within}", EXIT_CHECK_FAILED)
+    for p in paths:
+        typer.echo(p.sentence)
+        if sources:
+            for step, provs in zip(p.steps, p.sources):
+                for prov in provs:
+                    typer.echo(f"    {kg.label(step.source)} → {kg.label(step.target)}: "
+                               f"{prov.claim_text} (§{prov.section_label})")
+
+
+# -- app -----------------------------------------------------------------------------------------
+
+@app.command(name="app")
+def run_app(
+    port: int = typer.Option(8501, min=1024, max=65535, help="Port to serve on."),
+    address: str = typer.Option("localhost", help="Address to bind (default: this machine only)."),
+    headless: bool = typer.Option(False, help="Do not open a browser."),
+) -> None:
+    """Start the Causemap web app (Streamlit) on the bundled data, or on --data files."""
+    import subprocess
+
+    from .store import ROOT
+
+    env = dict(os.environ)
+    if state.data:
+        env["CAUSEMAP_DATA"] = os.pathsep.join(str(p.resolve()) for p in state.data)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
+           "--server.port", str(port), "--server.address", address,
+           "--server.headless", "true" if headless else "false",
+           "--browser.gatherUsageStats", "false"]
+    try:
+        raise typer.Exit(subprocess.call(cmd, env=env))
+    except KeyboardInterrupt:
+        raise typer.Exit(EXIT_OK) from None
+
+
+def main() -> None:
+    """Console entry point: run the app, turning expected errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except CausemapError as exc:
+        from .errors import NoPathFound
+        code = EXIT_CHECK_FAILED if isinstance(exc, NoPathFound) else EXIT_BAD_INPUT
+        typer.echo(f"causemap: error: {exc}", err=True)
+        sys.exit(code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("causemap: aborted", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except __import__("click").ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_BAD_INPUT)
+    except BrokenPipeError:
+        sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,537 @@
+"""Turn a networkx view of the graph into vis-network data, and into an offline HTML page.
+
+:func:`to_vis_data` styles a (bounded) :class:`networkx.MultiDiGraph` from :mod:`graph.network` as
+vis-network DataSet items plus options, built with pyvis, as plain JSON-able data that the app's
+network component draws; :func:`standalone_html` writes the same network as a self-contained page
+for download, with the copy of vis-network that pyvis bundles inlined (no CDN, so it works offline)
+and a Content-Security-Policy that forbids every network fetch and every inline event handler.
+Everything shown comes from the data and is treated as text: vis-network draws labels on a canvas,
+and tooltips reach the browser as plain strings that the page's script wraps in an element through
+``textContent`` (never ``innerHTML``). Each entity class has a colour from Paul Tol's colour-blind-
+safe "muted" scheme *and* its own shape, so the classes stay apart without colour vision too.
+Layout options are tuned for speed (straight edges, a short stabilisation, physics switched off once
+the layout has settled): ``bench/bench_layout.py`` measures them against pyvis's defaults.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+__all__ = [
+    "CLASS_STYLE",
+    "OTHER_STYLE",
+    "SHAPE_GLYPHS",
+    "ClassStyle",
+    "class_style",
+    "legend",
+    "vis_options",
+    "to_vis_data",
+    "standalone_html",
+    "vis_network_js",
+    "vis_network_css",
+    "ASSETS",
+]
+
+CM_BASE = "https://w3id.org/causemap/"
+ASSETS = Path(__file__).with_name("assets")
+MAX_LABEL_CHARS = 60
+LAYOUT_SEED = 7  # a fixed seed: the same view gets the same layout, so a shared link looks the same
+
+
+class ClassStyle(NamedTuple):
+    """How one entity class is drawn: its legend label, fill colour and vis-network shape."""
+
+    label: str
+    colour: str
+    shape: str
+
+
+# Paul Tol's "muted" qualitative scheme (https://personal.sron.nl/~pault/, colour-blind safe), one
+# colour per class, in the order the classes matter most to a student. Shapes are distinct too; the
+# ones drawn with the label inside (ellipse, box, database) are kept for three classes because
+# vis-network has only seven label-outside shapes.
+CLASS_STYLE: Mapping[str, ClassStyle] = {
+    CM_BASE + "Condition": ClassStyle("Condition", "#CC6677", "ellipse"),
+    CM_BASE + "Trigger": ClassStyle("Trigger", "#DDCC77", "triangle"),
+    CM_BASE + "Mechanism": ClassStyle("Mechanism", "#332288", "diamond"),
+    CM_BASE + "Symptom": ClassStyle("Symptom", "#88CCEE", "dot"),
+    CM_BASE + "Treatment": ClassStyle("Treatment", "#117733", "box"),
+    CM_BASE + "AnatomicalStructure": ClassStyle("Anatomical structure", "#AA4499", "hexagon"),
+    CM_BASE + "Pathogen": ClassStyle("Pathogen", "#882255", "star"),
+    CM_BASE + "Substance": ClassStyle("Substance", "#44AA99", "triangleDown"),
+    CM_BASE + "GeneticFactor": ClassStyle("Genetic factor", "#999933", "database"),
+    CM_BASE + "OnsetAge": ClassStyle("Onset age", "#DDDDDD", "square"),
+}
+OTHER_STYLE = ClassStyle("Other", "#FFFFFF", "dot")  # white with a grey border: "not classified"
+
+# A character per shape, for legends drawn as text (the app's sidebar, the standalone page).
+SHAPE_GLYPHS: Mapping[str, str] = {
+    "ellipse": "⬬", "triangle": "▲", "diamond": "◆", "dot": "●", "box": "■",
+    "hexagon": "⬢", "star": "★", "triangleDown": "▼", "database": "⛁", "square": "◼",
+}
+
+_FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+_TEXT = "#1f2328"
+_EDGE = "#8c8c8c"
+_EDGE_STRONG = "#3d3d3d"
+_SELECTED_BORDER = "#111111"
+_DIM_MIX = 0.78  # how far a dimmed node's colour is blended towards white
+
+
+def class_style(cls: str | None) -> ClassStyle:
+    """The style of a class IRI (or of its local name); :data:`OTHER_STYLE` when unknown.
+
+    >>> class_style("https://w3id.org/causemap/Mechanism")
+    ClassStyle(label='Mechanism', colour='#332288', shape='diamond')
+    >>> class_style("Symptom").shape
+    'dot'
+    >>> class_style(None).label
+    'Other'
+    """
+    if not cls:
+        return OTHER_STYLE
+    return CLASS_STYLE.get(cls) or CLASS_STYLE.get(CM_BASE + cls) or OTHER_STYLE
+
+
+def legend() -> list[tuple[str, str, str]]:
+    """The legend of the entity classes: ``(label, colour, shape)`` in drawing order.
+
+    >>> legend()[0]
+    ('Condition', '#CC6677', 'ellipse')
+    >>> len(legend()) == len({shape for _, _, shape in legend()})
+    True
+    """
+    return [(s.label, s.colour, s.shape) for s in CLASS_STYLE.values()]
+
+
+# ---------------------------------------------------------------------------------------- colours
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    colour = colour.lstrip("#")
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
+
+
+def _hex(rgb: Iterable[float]) -> str:
+    return "#" + "".join(f"{round(c):02x}" for c in rgb)
+
+
+def _mix(colour: str, other: str, amount: float) -> str:
+    """``colour`` moved ``amount`` (0–1) of the way to ``other``."""
+    return _hex(a + (b - a) * amount for a, b in zip(_rgb(colour), _rgb(other)))
+
+
+def _luminance(colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _ink_on(colour: str) -> str:
+    """Black or white, whichever contrasts more with ``colour`` (WCAG contrast ratio)."""
+    lum = _luminance(colour)
+    return _TEXT if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+# -------------------------------------------------------------------------------------- options
+
+def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
+    """vis-network options tuned to settle fast and stay readable (see ``bench/bench_layout.py``).
+
+    Straight edges (curved "dynamic" edges add a hidden physics node per edge), forceAtlas2Based
+    with strong damping and a 150-iteration stabilisation run before the first draw, no
+    Kamada–Kawai seeding above 100 nodes (vis-network's ``improvedLayout`` clusters big graphs
+    first, which costs seconds), and edges hidden while dragging or zooming big views. Pages switch
+    physics off once the stabilisation is done, so nothing jiggles afterwards.
+
+    Parameters
+    ----------
+    n_nodes : int
+        Size of the view; a few options depend on it.
+    physics : bool
+        ``False`` for no force simulation at all (nodes then need ``x``/``y``).
+
+    Returns
+    -------
+    dict
+        JSON-able vis-network options.
+
+    Examples
+    --------
+    >>> opts = vis_options(300)
+    >>> opts["edges"]["smooth"], opts["interaction"]["hideEdgesOnDrag"]
+    (False, True)
+    >>> opts["physics"]["stabilization"]["iterations"]
+    150
+    """
+    big = n_nodes > 150
+    return {
+        "autoResize": True,
+        "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": n_nodes <= 100},
+        "nodes": {
+            "borderWidth": 1.5,
+            "borderWidthSelected": 3,
+            "size": 14,
+            "font": {"face": _FONT_FACE, "size": 14, "color": _TEXT,
+                     "strokeWidth": 3, "strokeColor": "#ffffff"},
+            "widthConstraint": {"maximum": 180},
+            "shapeProperties": {"interpolation": False},
+        },
+        "edges": {
+            "smooth": False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "arrowStrikethrough": False,
+            "color": {"color": _EDGE, "highlight": _EDGE_STRONG, "hover": _EDGE_STRONG,
+                      "inherit": False},
+            "width": 1.2,
+            "selectionWidth": 1.5,
+            "hoverWidth": 0.8,
+            "font": {"face": _FONT_FACE, "size": 11, "color": "#4a4a4a", "align": "horizontal",
+                     "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "labelHighlightBold": False,
+        },
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.012,
+                                 "springLength": 110, "springConstant": 0.08, "damping": 0.6,
+                                 "avoidOverlap": 0.2},
+            "maxVelocity": 60,
+            "minVelocity": 1.5,
+            "timestep": 0.6,
+            "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 25,
+                              "fit": True},
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": True,
+            "hideEdgesOnZoom": big,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": False,
+            "zoomSpeed": 0.6,
+        },
+    }
+
+
+# ----------------------------------------------------------------------------------- nodes/edges
+
+def _clean_label(text: Any, fallback: str) -> str:
+    """One line of at most :data:`MAX_LABEL_CHARS` characters (the tooltip keeps the full text)."""
+    text = " ".join(str(text).split()) if text is not None else ""
+    if not text:
+        text = fallback
+    if len(text) > MAX_LABEL_CHARS:
+        text = text[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def _local_name(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
+
+
+def _node_tooltip(node: str, attrs: Mapping[str, Any], style: ClassStyle) -> str:
+    label = " ".join(str(attrs.get("label") or _local_name(node)).split())
+    cls_label = attrs.get("cls_label") or style.label
+    lines = [label, f"{cls_label} · {node}"]
+    if attrs.get("title"):
+        lines.append(str(attrs["title"]).strip())
+    return "\n".join(lines)
+
+
+def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> dict[str, Any]:
+    """One vis-network node; ``role`` is ``"selected"``, ``"highlight"``, ``"dim"`` or ``"plain"``."""
+    style = class_style(attrs.get("cls"))
+    fill = style.colour
+    border = _mix(fill, "#000000", 0.35) if style is not OTHER_STYLE else "#8c8c8c"
+    font: dict[str, Any] = {}
+    if style.shape in ("ellipse", "box", "database"):  # label drawn on the fill
+        font = {"color": _ink_on(fill), "strokeWidth": 0}
+    item: dict[str, Any] = {
+        "label": _clean_label(attrs.get("label"), _local_name(node)),
+        "title": _node_tooltip(node, attrs, style),
+        "shape": style.shape,
+        "color": {"background": fill, "border": border,
+                  "highlight": {"background": fill, "border": _SELECTED_BORDER},
+                  "hover": {"background": fill, "border": _SELECTED_BORDER}},
+        "size": round(12 + 3 * math.sqrt(min(degree, 25)), 1),
+        "cls": attrs.get("cls") or "",
+    }
+    if role == "selected":
+        item["borderWidth"] = 4
+        item["color"]["border"] = _SELECTED_BORDER
+        item["size"] += 8
+        item["shadow"] = {"enabled": True, "color": "rgba(0,0,0,0.45)", "size": 16, "x": 0, "y": 0}
+        font = {**font, "size": 17}
+    elif role == "highlight":
+        item["borderWidth"] = 2.5
+    elif role == "dim":
+        dimmed = _mix(fill, "#ffffff", _DIM_MIX)
+        item["color"] = {"background": dimmed, "border": _mix(border, "#ffffff", _DIM_MIX),
+                         "highlight": {"background": fill, "border": _SELECTED_BORDER},
+                         "hover": {"background": fill, "border": _SELECTED_BORDER}}
+        font = {**font, "color": "#b4b4b4"}
+    if font:
+        item["font"] = font
+    return item
+
+
+def _edge_groups(G) -> dict[tuple[str, str], list[str]]:
+    """Edge labels grouped by (source, target): parallel relations are drawn as one edge."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for u, v, data in G.edges(data=True):
+        label = data.get("label") or _local_name(str(data.get("predicate", "")))
+        label = " ".join(str(label).split())
+        labels = groups.setdefault((str(u), str(v)), [])
+        if label and label not in labels:
+            labels.append(label)
+    return groups
+
+
+def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = (),
+                physics: bool = True) -> dict[str, Any]:
+    """Style a networkx graph as vis-network data: ``{"nodes": [...], "edges": [...], "options": {...}}``.
+
+    Nodes are the graph's nodes (ids are the IRI strings), styled by class (:data:`CLASS_STYLE`);
+    parallel edges between the same two nodes are merged into one edge whose label lists the
+    relations. The result contains only str/int/float/bool/list/dict values, so it can go straight
+    to the network component or to ``json.dumps``. Text from the data stays plain text: ``label``
+    is drawn on a canvas and ``title`` (the tooltip) is a plain string that the browser side shows
+    through ``textContent``; neither is ever HTML-escaped here, which would show ``&lt;`` literally.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph or networkx.MultiDiGraph or networkx.Graph
+        Node attributes ``label``, ``cls``, ``cls_label`` and optional ``title``; edge attributes
+        ``predicate`` and ``label``. Render only bounded views (:func:`graph.network.bounded_view`).
+    selected : str, optional
+        The selected node: drawn larger, with a dark border and a halo.
+    highlight : iterable of str
+        Nodes to emphasise (a path, say). When empty and ``selected`` is given, the selected node's
+        direct neighbours are emphasised. When anything is selected or highlighted, all other
+        nodes and the edges not between emphasised nodes are dimmed. Unknown ids are ignored.
+    physics : bool
+        Passed to :func:`vis_options`.
+
+    Returns
+    -------
+    dict
+        ``nodes`` and ``edges`` in vis-network DataSet format, ``options`` for ``vis.Network``.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("https://w3id.org/causemap/Hypocalcemia", label="Hypocalcemia",
+    ...            cls="https://w3id.org/causemap/Mechanism", cls_label="Mechanism")
+    >>> G.add_node("https://w3id.org/causemap/Tetany", label="<b>Tetany</b>",
+    ...            cls="https://w3id.org/causemap/Symptom", cls_label="Symptom")
+    >>> _ = G.add_edge("https://w3id.org/causemap/Hypocalcemia", "https://w3id.org/causemap/Tetany",
+    ...                key="https://w3id.org/causemap/canCause", label="can cause")
+    >>> data = to_vis_data(G, selected="https://w3id.org/causemap/Hypocalcemia")
+    >>> [(n["label"], n["shape"]) for n in data["nodes"]]
+    [('Hypocalcemia', 'diamond'), ('<b>Tetany</b>', 'dot')]
+    >>> data["edges"][0]["label"], data["edges"][0]["arrows"]
+    ('can cause', 'to')
+    >>> data["nodes"][0]["borderWidth"]
+    4
+    """
+    from pyvis.network import Network  # imported here: pyvis pulls in jinja2 and IPython bits
+
+    directed = G.is_directed()
+    nodes = sorted(str(n) for n in G.nodes)
+    attrs = {str(n): G.nodes[n] for n in G.nodes}
+    undirected = G.to_undirected(as_view=True) if directed else G
+    present = set(nodes)
+
+    emphasis = {str(n) for n in highlight} & present
+    if selected is not None and str(selected) in present and not emphasis:
+        emphasis = {str(n) for n in undirected.neighbors(selected)}
+    selected = str(selected) if selected is not None and str(selected) in present else None
+    focused = emphasis | ({selected} if selected else set())
+
+    net = Network(directed=directed, cdn_resources="in_line")
+    for node in nodes:
+        if node == selected:
+            role = "selected"
+        elif not focused:
+            role = "plain"
+        else:
+            role = "highlight" if node in emphasis else "dim"
+        degree = len(set(undirected.neighbors(node)))
+        item = _node_item(node, attrs[node], degree, role)
+        net.add_node(node, label=item.pop("label"), shape=item.pop("shape"),
+                     color=item.pop("color"), **item)
+
+    groups = _edge_groups(G)
+    reciprocal = {pair for pair in groups if (pair[1], pair[0]) in groups and pair[0] != pair[1]}
+    node_label = {n: " ".join(str(attrs[n].get("label") or _local_name(n)).split()) for n in nodes}
+    arrow = " → " if directed else " — "
+    for index, ((u, v), labels) in enumerate(sorted(groups.items())):
+        label = " · ".join(labels)
+        edge: dict[str, Any] = {
+            "id": f"e{index}",
+            "label": _clean_label(label, ""),
+            "title": "\n".join(f"{node_label[u]} {lab}{arrow}{node_label[v]}" for lab in labels)
+                     or f"{node_label[u]}{arrow}{node_label[v]}",
+            "predicates": sorted({str(d.get("predicate", "")) for d in _edge_data(G, u, v)}),
+        }
+        if not directed:
+            edge["arrows"] = ""
+        if (u, v) in reciprocal:
+            # two opposite straight edges would overlap: bend both (they bend to opposite sides)
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18}
+        if focused:
+            if u in focused and v in focused and (selected in (u, v) or not selected or
+                                                   (u in emphasis and v in emphasis)):
+                edge.update(width=2.2, color={"color": _EDGE_STRONG, "inherit": False})
+            else:
+                edge.update(color={"color": "#dddddd", "inherit": False},
+                            font={"color": "#c4c4c4"})
+        net.add_edge(u, v, **edge)
+
+    net.options = vis_options(len(nodes), physics=physics)
+    return {"nodes": [dict(n) for n in net.nodes], "edges": [dict(e) for e in net.edges],
+            "options": net.options}
+
+
+def _edge_data(G, u: str, v: str) -> list[Mapping[str, Any]]:
+    if G.is_multigraph():
+        return list(G.get_edge_data(u, v, default={}).values())
+    data = G.get_edge_data(u, v)
+    return [data] if data is not None else []
+
+
+# ---------------------------------------------------------------------------------- HTML assets
+
+def _pyvis_lib() -> Path:
+    import pyvis
+
+    candidates = sorted(Path(pyvis.__file__).parent.glob("lib/vis-9*/vis-network.min.js"))
+    if not candidates:
+        raise FileNotFoundError("pyvis does not bundle vis-network (looked in pyvis/lib/vis-9*/)")
+    return candidates[-1].parent
+
+
+@functools.cache
+def vis_network_js() -> str:
+    """The standalone vis-network bundle that pyvis ships, ready to inline (read once, cached).
+
+    The trailing ``sourceMappingURL`` comment is removed so that nothing, not even developer
+    tools, asks for a file that is not there.
+
+    >>> js = vis_network_js()
+    >>> "vis-network" in js[:200] and "sourceMappingURL" not in js and "</script" not in js
+    True
+    """
+    js = (_pyvis_lib() / "vis-network.min.js").read_text(encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S*\s*$", "", js)
+    if re.search(r"</script|<!--", js, re.IGNORECASE):  # would end or garble an inline <script>
+        raise ValueError("the bundled vis-network cannot be inlined in a <script> element")
+    return js
+
+
+@functools.cache
+def vis_network_css() -> str:
+    """The stylesheet that goes with :func:`vis_network_js` (its images are ``data:`` URLs)."""
+    css = (_pyvis_lib() / "vis-network.css").read_text(encoding="utf-8")
+    return re.sub(r"/\*# sourceMappingURL=\S*\s*\*/", "", css)
+
+
+@functools.cache
+def _asset(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def standalone_html(G, *, title: str = "Causemap network", selected: str | None = None,
+                    highlight: Iterable[str] = ()) -> str:
+    """A complete, offline HTML page that draws ``G`` (for download).
+
+    The page is rendered by pyvis (:meth:`pyvis.network.Network.generate_html`) from Causemap's own
+    template (``graph/assets/standalone.html``): pyvis's template loads Bootstrap and vis-network
+    from CDNs and writes its heading and select menu into the HTML unescaped. Ours inlines the
+    vis-network script and stylesheet bundled with pyvis, autoescapes every value, carries the
+    graph as JSON in ``<script type="application/json">`` blocks, and sets a Content-Security-Policy
+    that allows only the page's own two scripts (by hash), no network fetches and no inline event
+    handlers.
+
+    Parameters
+    ----------
+    G : networkx graph
+        As for :func:`to_vis_data`.
+    title : str
+        Page title and heading (escaped; may come from data).
+    selected, highlight
+        As for :func:`to_vis_data`.
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("https://w3id.org/causemap/X", label="<img src=x onerror=alert(1)>",
+    ...            cls="https://w3id.org/causemap/Symptom", cls_label="Symptom")
+    >>> page = standalone_html(G, title="<script>alert(1)</script>")
+    >>> "<img src=x" in page or "<script>alert" in page
+    False
+    >>> "cdn" in page.lower() or "https://cdn" in page
+    False
+    """
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+    from pyvis.network import Network
+
+    data = to_vis_data(G, selected=selected, highlight=highlight)
+    net = Network(height="100%", width="100%", directed=G.is_directed(), cdn_resources="in_line")
+    net.nodes, net.edges, net.node_ids = data["nodes"], data["edges"], [n["id"] for n in data["nodes"]]
+    net.options = data["options"]
+
+    page_js = _asset("standalone.js")
+    vis_js = vis_network_js()
+    csp = "; ".join([
+        "default-src 'none'",
+        f"script-src {_csp_hash(vis_js)} {_csp_hash(page_js)}",
+        "style-src 'unsafe-inline'",  # vis-network positions its tooltip with inline styles
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+    env = Environment(loader=FileSystemLoader(str(ASSETS)), autoescape=select_autoescape(default=True))
+    env.globals.update(
+        page_title=title,
+        csp=csp,
+        vis_js=Markup(vis_js),
+        page_js=Markup(page_js),
+        vis_css=Markup(vis_network_css()),
+        page_css=Markup(_asset("network.css")),
+        vis_options=data["options"],
+        legend=[(label, colour, SHAPE_GLYPHS.get(shape, "●")) for label, colour, shape in legend()],
+        node_count=len(data["nodes"]),
+        edge_count=len(data["edges"]),
+    )
+    net.templateEnv = env
+    net.path = "standalone.html"
+    return net.generate_html()
+
+
+def _dumps(data: Any) -> str:  # pragma: no cover - convenience for debugging
+    return json.dumps(data, indent=2, ensure_ascii=False)
