@@ -98,7 +98,7 @@ def _score(query: str, name: str) -> float:
 
 
 def search(kg: KnowledgeGraph, text: str, *, limit: int = 10, classes=None,
-           min_score: float = 0.55) -> list[Match]:
+           min_score: float = 0.62) -> list[Match]:
     """Rank entities whose label or synonym matches ``text``, best first, one hit per entity.
 
     Parameters

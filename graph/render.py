@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -382,9 +381,10 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
         edge: dict[str, Any] = {
             "id": f"e{index}",
             "label": _clean_label(label, ""),
-            "title": "\n".join(f"{node_label[u]} {lab}{arrow}{node_label[v]}" for lab in labels)
+            "title": "\n".join(f"{node_label[u]} — {lab}{arrow}{node_label[v]}" for lab in labels)
                      or f"{node_label[u]}{arrow}{node_label[v]}",
-            "predicates": sorted({str(d.get("predicate", "")) for d in _edge_data(G, u, v)}),
+            "predicates": sorted({str(d["predicate"]) for d in _edge_data(G, u, v)
+                                  if d.get("predicate")}),
         }
         if not directed:
             edge["arrows"] = ""
@@ -531,7 +531,3 @@ def standalone_html(G, *, title: str = "Causemap network", selected: str | None 
     net.templateEnv = env
     net.path = "standalone.html"
     return net.generate_html()
-
-
-def _dumps(data: Any) -> str:  # pragma: no cover - convenience for debugging
-    return json.dumps(data, indent=2, ensure_ascii=False)
