@@ -220,7 +220,7 @@ def _diagnose(text: str, tokens: list[_Token], offset: int) -> QuerySyntaxError:
     depth = sum(1 if t.text == "{" else -1 for t in tokens[:at] if t.kind == "punct"
                 and t.text in "{}")
     prev_is_term = prev is not None and (
-        prev.kind in _TERMS or prev.text in ("]", "a")
+        prev.kind in _TERMS or prev.text == "]"
         or (prev.kind == "word" and at >= 2 and tokens[at - 2].text == "@"))
     if depth > 0 and tok.kind in _TERMS and prev_is_term:
         return _syntax(text, tok.start, f"unexpected {tok.text}", tok.text,
@@ -254,11 +254,16 @@ def _nodes(tree: Any):
             stack.extend(reversed(list(node.values())))
 
 
+def _get(node: CompValue, key: str) -> Any:
+    # CompValue.get returns the key itself when it is missing; read the raw dict instead.
+    return dict.get(node, key)
+
+
 def _term_text(node: Any) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
     if isinstance(node, CompValue) and node.name == "pname":
-        return f"{node.get('prefix') or ''}:{node.get('localname') or ''}"
+        return f"{_get(node, 'prefix') or ''}:{_get(node, 'localname') or ''}"
     return str(node)
 
 
@@ -271,12 +276,12 @@ def _reject_unsafe(tree: ParseResults, text: str, tokens: list[_Token]) -> None:
     for node in _nodes(tree):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise QueryRejected(
-                f"SERVICE {_term_text(node.get('term'))}{_located(text, tokens, 'SERVICE')} is "
+                f"SERVICE {_term_text(_get(node, 'term'))}{_located(text, tokens, 'SERVICE')} is "
                 "not allowed: Causemap queries the loaded graph only, never a remote endpoint")
         if isinstance(node, CompValue) and node.name == "DatasetClause":
-            named = node.get("named")
+            named = _get(node, "named")
             clause = f"FROM NAMED {_term_text(named)}" if named is not None else \
-                f"FROM {_term_text(node.get('default'))}"
+                f"FROM {_term_text(_get(node, 'default'))}"
             raise QueryRejected(
                 f"{clause}{_located(text, tokens, 'FROM')} is not allowed: rdflib would fetch "
                 "it from the web or from a file; query the loaded graph, and use "
@@ -291,7 +296,7 @@ def _reject_update(full: str) -> None:
     for op in request or ():
         name = _UPDATE_OPERATIONS.get(op.name)
         if name is None:  # Modify: DELETE { } INSERT { } WHERE { }
-            name = "/".join(w for w in ("DELETE", "INSERT") if op.get(w.lower()) is not None)
+            name = "/".join(w for w in ("DELETE", "INSERT") if _get(op, w.lower()) is not None)
             name += " … WHERE"
         raise QueryRejected(f"{name} is an update; Causemap only reads the graph "
                             "(SELECT, ASK, CONSTRUCT or DESCRIBE)")
@@ -317,29 +322,33 @@ def _prepare(text: str, prefixes: bool) -> _Prepared:
                                "query", line=1, column=1)
     head = sparql_prefixes() if prefixes else ""
     full = head + text
+    failed_at = None
     try:
         tree = parseQuery(full)
     except ParseBaseException as exc:
-        offset = _user_offset(full, head, exc.loc)
-        at = next((t for t in tokens if t.start + len(t.text) > offset), None)
-        if at is not None and at.kind == "word" and at.text.upper() in _UPDATE_WORDS:
-            _reject_update(full)
-            raise QueryRejected(f"{at.text.upper()} starts an update; Causemap only reads the "
-                                "graph (SELECT, ASK, CONSTRUCT or DESCRIBE)") from None
-        raise _diagnose(text, tokens, offset) from None
+        failed_at = _user_offset(full, head, exc.loc)
     except RecursionError:
         raise QuerySyntaxError("the query is nested too deeply to read") from None
     except ValueError as exc:  # rdflib's own unicode-escape check
         raise QuerySyntaxError(f"the query is not valid SPARQL: {exc}") from None
+    if failed_at is not None:
+        at = next((t for t in tokens if t.start + len(t.text) > failed_at), None)
+        # The query parser stops where a query form should start; an update starts there.
+        if at is not None and at.kind == "word" and at.text.upper() in _UPDATE_WORDS:
+            _reject_update(full)
+            raise QueryRejected(f"{at.text.upper()} starts an update; Causemap only reads the "
+                                "graph (SELECT, ASK, CONSTRUCT or DESCRIBE)")
+        raise _diagnose(text, tokens, failed_at)
 
     _reject_unsafe(tree, text, tokens)
     top = tree[1]
     mentioned = frozenset(str(n) for n in _nodes(tree) if isinstance(n, Variable))
     # Which variables the query uses besides listing them after SELECT.
-    plain = [str(p.get("var")) for p in (top.get("projection") or ()) if p.get("var") is not None]
+    projection = _get(top, "projection") or ()
+    plain = [str(_get(p, "var")) for p in projection if _get(p, "var") is not None]
     elsewhere = {str(n) for n in _nodes([v for k, v in top.items() if k != "projection"])
                  if isinstance(n, Variable)}
-    elsewhere |= {str(n) for p in (top.get("projection") or ()) if p.get("var") is None
+    elsewhere |= {str(n) for p in projection if _get(p, "var") is None
                   for n in _nodes(p) if isinstance(n, Variable)}
     unused = tuple(dict.fromkeys(v for v in plain if v not in elsewhere))
 
@@ -355,7 +364,7 @@ def _prepare(text: str, prefixes: bool) -> _Prepared:
             twice = next(v for v in variables if variables.count(v) > 1)
             raise QuerySyntaxError(f"?{twice} is selected twice; give the expression its own name",
                                    token=f"?{twice}")
-        if top.get("projection") is None:  # SELECT *: the order the user wrote them in
+        if _get(top, "projection") is None:  # SELECT *: the order the user wrote them in
             first = {}
             for t in tokens:
                 if t.kind == "var":
@@ -443,21 +452,31 @@ def _run_forked(timeout: float, *args) -> tuple:
                        name="causemap-query")
     try:
         proc.start()
+    except OSError:  # no memory or process slots left to fork: still answer, in-process
+        receiver.close()
         sender.close()
+        return _run_here(timeout, *args)
+    sender.close()
+    answered = False
+    try:
         if not receiver.poll(timeout):
             raise _timeout_error(timeout)
         try:
-            return receiver.recv()
+            payload = receiver.recv()
         except EOFError:
+            proc.join(1)
             code = proc.exitcode if proc.exitcode is not None else "unknown"
             raise QueryError(f"the query process ended without an answer (exit code {code}); "
                              "it may have run out of memory") from None
+        answered = True
+        return payload
     finally:
         # Reap the child on every path (answer, timeout, error, KeyboardInterrupt): no zombies.
-        proc.join(0.5)
+        if answered:
+            proc.join(1)
         if proc.is_alive():
             proc.kill()
-            proc.join()
+        proc.join()
         receiver.close()
 
 

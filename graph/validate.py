@@ -114,7 +114,12 @@ class Finding:
         The value is left out when it is the focus node itself (SHACL reports a node-level failure
         that way), so a line reads as "subject relation object: message".
         """
-        where = [_describe(n, kg) for n in (self.focus, self.path) if n is not None]
+        where = []
+        if self.focus is not None:
+            where.append(_describe(self.focus, kg))
+        if self.path is not None:
+            # Properties by CURIE alone: that is how a curator finds them in the data files.
+            where.append(_describe(self.path, None))
         if self.value is not None and self.value != self.focus:
             where.append(_describe(self.value, kg))
         place = " ".join(where)
