@@ -5,8 +5,8 @@ no logic lives here that Python users could not reach. Heavy imports (pandas, py
 inside the commands that need them, so ``causemap --help`` and a small query start fast.
 
 Exit codes: 0 success; 1 a check failed (validation found problems, no path was found); 2 bad input
-(unknown entity, unreadable file, malformed or refused query, time-out). Errors are one line on
-stderr, prefixed ``causemap: error:``, never a traceback.
+(unknown entity, unreadable file, malformed or refused query, time-out); 3 an internal error (a bug).
+Errors are one line on stderr, prefixed ``causemap: error:``, never a traceback.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .errors import CausemapError
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT"]
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 app = typer.Typer(
     name="causemap",
@@ -37,14 +37,17 @@ app = typer.Typer(
 
 
 class _State:
+    """The global options of one invocation; loaded graphs are cached by their file list."""
+
     data: list[Path] | None = None
-    _kg = None
+    _loaded: dict = {}
 
     def kg(self):
-        if self._kg is None:
+        key = tuple(str(p) for p in self.data) if self.data else None
+        if key not in self._loaded:
             from .store import load
-            self._kg = load(self.data)
-        return self._kg
+            self._loaded[key] = load(self.data)
+        return self._loaded[key]
 
 
 state = _State()
@@ -160,8 +163,11 @@ def validate() -> None:
     """Check the graph against the SHACL shapes and the *-violation.rq checks (exit 1 on failure)."""
     from .validate import validate as run_validation
 
-    report = run_validation(state.kg())
-    typer.echo(report.as_text())
+    kg = state.kg()
+    report = run_validation(kg)
+    for line in report.lines(kg):
+        typer.echo(line)
+    typer.echo(report.summary())
     if not report.conforms:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
@@ -322,7 +328,7 @@ def run_app(
 def main() -> None:
     """Console entry point: run the app, turning expected errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CausemapError as exc:
         from .errors import NoPathFound
         code = EXIT_CHECK_FAILED if isinstance(exc, NoPathFound) else EXIT_BAD_INPUT
@@ -333,11 +339,20 @@ def main() -> None:
     except typer.Abort:
         typer.echo("causemap: aborted", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    except __import__("click").ClickException as exc:
-        exc.show()
+    except typer.exceptions.TyperException as exc:
+        # Usage errors (unknown command or option, bad value): click's own short message.
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            typer.echo(f"causemap: error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except BrokenPipeError:
         sys.exit(EXIT_OK)
+    except Exception as exc:  # a bug: still one line, never a traceback
+        typer.echo(f"causemap: internal error (please report it): {type(exc).__name__}: {exc}",
+                   err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

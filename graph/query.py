@@ -72,9 +72,17 @@ _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", 
 _KEYWORDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "PREFIX", "BASE", "DISTINCT",
              "REDUCED", "OPTIONAL", "FILTER", "UNION", "MINUS", "GRAPH", "BIND", "VALUES", "AS",
              "ORDER", "GROUP", "BY", "HAVING", "LIMIT", "OFFSET", "ASC", "DESC", "NOT", "EXISTS",
-             "IN", "UNDEF", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE", "GROUP_CONCAT", "STR",
-             "LANG", "LANGMATCHES", "LCASE", "UCASE", "CONTAINS", "STRSTARTS", "STRENDS",
-             "REGEX", "BOUND", "COALESCE", "IF", "ISIRI", "ISLITERAL", "ISBLANK", "DATATYPE")
+             "IN", "UNDEF", "SEPARATOR", "TRUE", "FALSE", "A")
+# The SPARQL 1.1 built-in functions and aggregates (grammar rules BuiltInCall and Aggregate).
+_FUNCTIONS = ("STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "BNODE", "RAND",
+              "ABS", "CEIL", "FLOOR", "ROUND", "CONCAT", "SUBSTR", "STRLEN", "REPLACE", "UCASE",
+              "LCASE", "ENCODE_FOR_URI", "CONTAINS", "STRSTARTS", "STRENDS", "STRBEFORE",
+              "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES", "SECONDS", "TIMEZONE", "TZ",
+              "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "COALESCE",
+              "IF", "STRLANG", "STRDT", "SAMETERM", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL",
+              "ISNUMERIC", "REGEX", "EXISTS", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE",
+              "GROUP_CONCAT", "FILTER", "BIND", "VALUES", "OPTIONAL", "MINUS", "GRAPH", "IN",
+              "NOT", "AS", "BY", "HAVING", "DESC", "ASC")
 
 
 @dataclass
@@ -225,12 +233,21 @@ def _diagnose(text: str, tokens: list[_Token], offset: int) -> QuerySyntaxError:
     if depth > 0 and tok.kind in _TERMS and prev_is_term:
         return _syntax(text, tok.start, f"unexpected {tok.text}", tok.text,
                        "is a '.' missing between two triple patterns before it?")
+    # A misspelt function makes the parser give up at the start of its FILTER or BIND.
+    for i in range(at, len(tokens) - 1):
+        name = tokens[i].text.upper()
+        if (tokens[i].kind == "word" and tokens[i + 1].text == "("
+                and name not in _FUNCTIONS and name not in _KEYWORDS):
+            close = difflib.get_close_matches(name, _FUNCTIONS, n=1, cutoff=0.75)
+            return _syntax(text, tokens[i].start, f"unknown function {tokens[i].text}",
+                           tokens[i].text, f"did you mean {close[0]}?" if close else None)
     if tok.kind == "word":
-        close = difflib.get_close_matches(tok.text.upper(), _KEYWORDS, n=1, cutoff=0.75)
+        close = difflib.get_close_matches(tok.text.upper(), _KEYWORDS + _FUNCTIONS, n=1,
+                                          cutoff=0.75)
         if close and close[0] != tok.text.upper():
             return _syntax(text, tok.start, f"unexpected {tok.text}", tok.text,
                            f"did you mean {close[0]}?")
-    if tok.kind == "pname" and depth == 0 and prev is not None and prev.text.upper() == "PREFIX":
+    if tok.text.upper() == "PREFIX" or (prev is not None and prev.text.upper() == "PREFIX"):
         return _syntax(text, tok.start, f"unexpected {tok.text}", tok.text,
                        "a PREFIX line reads PREFIX name: <https://…>")
     return _syntax(text, tok.start, f"unexpected {tok.text}", tok.text)
@@ -380,7 +397,9 @@ def _translation_error(text: str, tokens: list[_Token], reason: str,
         return QuerySyntaxError(f"the query is not valid SPARQL: {' '.join(reason.split())[:200]}")
     prefix = m.group(1) if m.group(1) != "None" else ""
     tok = next((t for t in tokens if t.kind == "pname" and t.text.split(":")[0] == prefix), None)
-    close = difflib.get_close_matches(prefix, list(PREFIXES), n=1)
+    # Prefixes are short, so only a near miss with the same first letter counts as a typo.
+    close = [p for p in difflib.get_close_matches(prefix, list(PREFIXES), n=3, cutoff=0.5)
+             if p[:1] == prefix[:1]]
     if prefix in PREFIXES and not prefixes:
         hint = f"declare it with PREFIX {prefix}: <{PREFIXES[prefix]}>"
     elif close:

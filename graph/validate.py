@@ -65,6 +65,8 @@ CHECKS_DIR = ROOT / "ontology" / "checks"
 
 # pyshacl writes severities as sh:Violation, sh:Warning, sh:Info; the report keeps the local name.
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+# Not rdflib's XSD namespace object: pytest's doctest finder probes module globals, and XSD warns.
+_XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 # Literal values (a whole definition, say) are cut to this many characters in report lines.
 _MAX_VALUE_CHARS = 60
 
@@ -199,7 +201,9 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
     >>> validate(load([ONTOLOGY])).results
     []
     """
-    findings = _shacl_findings(kg.union) + _check_findings(kg)
+    # One line per distinct finding: pyshacl reports a value once per failed constraint component
+    # (a CURIE string fails both sh:nodeKind and sh:pattern), which reads as a duplicate.
+    findings = list(dict.fromkeys(_shacl_findings(kg.union) + _check_findings(kg)))
     findings.sort(key=lambda f: (f.source != "shacl", f.source, f.rule, str(f.focus), str(f.path),
                                  str(f.value)))
     conforms = not any(f.severity == "Violation" for f in findings)
@@ -282,6 +286,8 @@ def _describe(node: Node, kg: KnowledgeGraph | None) -> str:
         text = str(node)
         if len(text) > _MAX_VALUE_CHARS:
             text = text[:_MAX_VALUE_CHARS - 1] + "…"
+        if node.datatype is not None and node.datatype != _XSD_STRING:
+            return text                  # numbers, dates, booleans: their value reads plainly
         tag = f"@{node.language}" if node.language else ""
         return f'"{text}"{tag}'
     if isinstance(node, BNode):
