@@ -18,6 +18,7 @@ __all__ = [
     "QueryTimeout",
     "NamedQueryError",
     "NoPathFound",
+    "ResultFormatError",
 ]
 
 
@@ -67,3 +68,7 @@ class NamedQueryError(CausemapError):
 
 class NoPathFound(CausemapError):
     """Two entities are not connected within the allowed path length."""
+
+
+class ResultFormatError(CausemapError):
+    """A query result cannot be written in the requested format (unknown, or for another kind)."""

@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 import multiprocessing
 import re
 import sys
@@ -330,6 +331,12 @@ class _Prepared(NamedTuple):
 def _prepare(text: str, prefixes: bool) -> _Prepared:
     if not isinstance(text, str):
         raise TypeError(f"query text must be a str, not {type(text).__name__}")
+    return _prepare_text(text, bool(prefixes))
+
+
+# Parsing costs more than running most queries here; rdflib means prepared queries for reuse.
+@functools.lru_cache(maxsize=128)
+def _prepare_text(text: str, prefixes: bool) -> _Prepared:
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryRejected(f"the query is {len(text):,} characters long; the limit is "
                             f"{MAX_QUERY_LENGTH:,}")

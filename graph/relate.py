@@ -1,0 +1,319 @@
+"""Answer "how are X and Y connected?": the paths between two entities and what they share.
+
+:func:`relate` lists the paths between two entities, shortest first and up to a length the student
+sets, each as a sentence whose every step keeps its source; the walk is
+:func:`graph.network.simple_paths` over the content relations, so two conditions are never
+"connected" merely by both being conditions (``rdf:type`` is not an edge of the projection). It
+also lists their shared neighbours: what each entity touches directly, or through one of its
+mechanisms (a mechanism is what *explains*, so "DiGeorge syndrome acts through hypocalcemia, which
+can cause upper-lip twitching" makes upper-lip twitching a neighbour of DiGeorge syndrome), kept
+when both entities reach it. Shared neighbours are grouped by class, so a page can show common
+mechanisms, symptoms and treatments, and each comes with a sentence such as "DiGeorge syndrome and
+hypoparathyroidism both act through hypocalcemia, which can cause upper-lip twitching and is treated
+by calcium replacement."
+
+Examples
+--------
+>>> from graph.store import load
+>>> from graph.namespace import entity
+>>> kg = load()
+>>> c = relate(kg, entity("DiGeorgeSyndrome"), entity("Hypoparathyroidism"), max_length=2)
+>>> c.paths[0].sentence
+'DiGeorge syndrome acts through hypocalcemia, which is a mechanism of hypoparathyroidism.'
+>>> c.shared[0].sentence
+'DiGeorge syndrome and hypoparathyroidism both act through hypocalcemia, which can cause upper-lip twitching and is treated by calcium replacement.'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import networkx as nx
+from rdflib import URIRef
+
+from .errors import EntityNotFound, NoPathFound
+from .explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
+from .namespace import CM, curie
+from .network import simple_paths, to_networkx
+from .store import KnowledgeGraph
+
+__all__ = ["SharedNeighbour", "Connection", "relate", "neighbours_with_paths", "shared_neighbours",
+           "connection_graph", "plural_phrase", "MAX_LENGTH"]
+
+#: The longest path a student may ask for; beyond it almost everything connects through
+#: upper-lip twitching and the list stops teaching anything.
+MAX_LENGTH = 6
+
+# Classes listed first in a shared-neighbour table: what a student asks about first.
+_CLASS_ORDER = (CM.Mechanism, CM.Symptom, CM.Treatment, CM.Condition, CM.Trigger,
+                CM.AnatomicalStructure)
+
+
+@dataclass(frozen=True)
+class SharedNeighbour:
+    """An entity both ends of a connection reach, directly or through one of their mechanisms.
+
+    Attributes
+    ----------
+    node : URIRef
+    label, cls_label : str
+        The neighbour's label and class label.
+    via_a, via_b : ExplainedPath
+        How the first and the second entity reach it (one or two steps, with sources).
+    sentence : str
+        Both links in one sentence.
+    """
+
+    node: URIRef
+    label: str
+    cls_label: str
+    via_a: ExplainedPath
+    via_b: ExplainedPath
+    sentence: str
+
+    @property
+    def direct(self) -> bool:
+        """True when both entities are linked to it by a single relation."""
+        return len(self.via_a) == 1 and len(self.via_b) == 1
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What :func:`relate` found: the paths (shortest first) and the shared neighbours."""
+
+    a: URIRef
+    b: URIRef
+    max_length: int
+    paths: tuple[ExplainedPath, ...]
+    shared: tuple[SharedNeighbour, ...]
+    truncated: bool
+
+    @property
+    def nodes(self) -> list[URIRef]:
+        """Every entity on a path, ends included, in order of first appearance."""
+        seen = dict.fromkeys([self.a, self.b])
+        for p in self.paths:
+            seen.update(dict.fromkeys(p.nodes))
+        return list(seen)
+
+    def shared_by_class(self) -> dict[str, list[SharedNeighbour]]:
+        """Shared neighbours grouped by class label, in the order of :attr:`shared`."""
+        groups: dict[str, list[SharedNeighbour]] = {}
+        for s in self.shared:
+            groups.setdefault(s.cls_label, []).append(s)
+        return groups
+
+
+def plural_phrase(phrase: str) -> str:
+    """Turn a relation's third-person reading into the plural, for "A and B both …".
+
+    Only the first verb changes; the labels of the ontology are short verb phrases.
+
+    >>> plural_phrase("acts through"), plural_phrase("has symptom"), plural_phrase("can cause")
+    ('act through', 'have symptom', 'can cause')
+    >>> plural_phrase("is treated by"), plural_phrase("compresses"), plural_phrase("is a symptom of")
+    ('are treated by', 'compress', 'are symptoms of')
+    >>> plural_phrase("typically begins in")
+    'typically begin in'
+    """
+    words = phrase.split()
+    i = 0
+    while i < len(words) - 1 and words[i].endswith("ly"):  # an adverb before the verb
+        i += 1
+    verb = words[i]
+    if verb == "is":
+        words[i] = "are"
+        if i + 2 < len(words) and words[i + 1] in ("a", "an"):
+            # "is a symptom of" -> "are symptoms of"
+            del words[i + 1]
+            words[i + 1] += "s"
+    elif verb == "has":
+        words[i] = "have"
+    elif verb in ("can", "may", "will", "must"):
+        pass
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        words[i] = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        words[i] = verb[:-1]
+    return " ".join(words)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def neighbours_with_paths(kg: KnowledgeGraph, node: URIRef) -> dict[URIRef, ExplainedPath]:
+    """What ``node`` reaches in one step, or in two through one of its mechanisms.
+
+    The value is the shortest such path (one step beats two); among equals, the first in a stable
+    order (by predicate, then by label), so results do not depend on set order.
+
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> kg = load()
+    >>> n = neighbours_with_paths(kg, entity("DiGeorgeSyndrome"))
+    >>> n[entity("UpperLipTwitching")].sentence
+    'DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching.'
+    """
+    G = to_networkx(kg)
+    key = str(node)
+    if key not in G:
+        raise EntityNotFound(f"{curie(key)} is not an entity in this graph")
+    out: dict[URIRef, ExplainedPath] = {}
+
+    def steps_from(u: str) -> list[Step]:
+        found = [Step(URIRef(u), URIRef(k), URIRef(v), True) for _, v, k in G.out_edges(u, keys=True)]
+        found += [Step(URIRef(u), URIRef(k), URIRef(w), False) for w, _, k in G.in_edges(u, keys=True)]
+        return sorted(found, key=lambda s: (not s.forward, str(s.predicate), kg.label(s.target).lower()))
+
+    first = steps_from(key)
+    for step in first:
+        out.setdefault(step.target, explain_path(kg, [step]))
+    for step in first:
+        if kg.class_of(step.target) != CM.Mechanism:
+            continue
+        for onward in steps_from(str(step.target)):
+            if onward.target != node and onward.target not in out:
+                out[onward.target] = explain_path(kg, [step, onward])
+    return out
+
+
+def _shared_sentence(kg: KnowledgeGraph, a: URIRef, b: URIRef, node: URIRef,
+                     via_a: ExplainedPath, via_b: ExplainedPath) -> str:
+    sa, sb = via_a.steps, via_b.steps
+    if len(sa) == 1 and len(sb) == 1 and (sa[0].predicate, sa[0].forward) == (sb[0].predicate,
+                                                                               sb[0].forward):
+        phrase = plural_phrase(relation_phrase(kg, sa[0].predicate, sa[0].forward))
+        sentence = f"{capitalise(kg.label(a))} and {kg.label(b)} both {phrase} {kg.label(node)}"
+        if kg.class_of(node) == CM.Mechanism:
+            # Say what the shared mechanism leads to: that is why sharing it matters.
+            onward: dict[URIRef, list[str]] = {}
+            for p, o in sorted(kg.union.predicate_objects(node), key=lambda po: str(po[0])):
+                if o not in (a, b) and kg.class_of(o) is not None and p != CM.affects:
+                    onward.setdefault(p, []).append(kg.label(o))
+            clauses = [f"{relation_phrase(kg, p)} {_join(sorted(objs, key=str.lower))}"
+                       for p, objs in onward.items()]
+            if clauses:
+                sentence += ", which " + _join(clauses)
+        return sentence + "."
+    # The second clause keeps the label's own case ("hypoparathyroidism", "DiGeorge syndrome").
+    clause_b = kg.label(b) + via_b.sentence[len(capitalise(kg.label(b))):]
+    return f"{via_a.sentence[:-1]}; {clause_b}"
+
+
+def shared_neighbours(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> list[SharedNeighbour]:
+    """The entities both ``a`` and ``b`` reach (see :func:`neighbours_with_paths`), best first.
+
+    Order: by class (mechanisms, symptoms, treatments, conditions, triggers, anatomy, others), then
+    direct links before links through a mechanism, then by label.
+
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> kg = load()
+    >>> [(s.cls_label, s.label) for s in shared_neighbours(kg, entity("DiGeorgeSyndrome"),
+    ...                                                    entity("Hypoparathyroidism"))]
+    [('Mechanism', 'hypocalcemia'), ('Symptom or sign', 'upper-lip twitching'), ('Treatment', 'calcium replacement')]
+    """
+    na, nb = neighbours_with_paths(kg, a), neighbours_with_paths(kg, b)
+    found = []
+    for node in set(na) & set(nb) - {a, b}:
+        cls = kg.class_of(node)
+        found.append(SharedNeighbour(node, kg.label(node), kg.label(cls) if cls else "",
+                                     na[node], nb[node],
+                                     _shared_sentence(kg, a, b, node, na[node], nb[node])))
+    rank = {c: i for i, c in enumerate(_CLASS_ORDER)}
+    return sorted(found, key=lambda s: (rank.get(kg.class_of(s.node), len(rank)),
+                                        len(s.via_a) + len(s.via_b), s.label.lower()))
+
+
+def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int = 50,
+           relations: Collection[str] | None = None) -> Connection:
+    """How two entities are connected: paths of at most ``max_length`` steps and shared neighbours.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    a, b : URIRef
+        Two different curated entities.
+    max_length : int
+        The longest path to list, 1 to :data:`MAX_LENGTH` steps.
+    limit : int
+        At most this many paths (shortest first); :attr:`Connection.truncated` says when it cut.
+    relations : collection of IRI strings, optional
+        Walk only these relations (default: every content relation).
+
+    Returns
+    -------
+    Connection
+        Possibly with no paths (not connected within ``max_length``); never raises for that.
+
+    Raises
+    ------
+    EntityNotFound
+        When ``a`` or ``b`` is not an entity.
+    NoPathFound
+        When ``a`` and ``b`` are the same entity.
+    ValueError
+        When ``max_length`` is outside 1 to :data:`MAX_LENGTH`.
+
+    Examples
+    --------
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> kg = load()
+    >>> c = relate(kg, entity("EssentialTremor"), entity("ParkinsonsDisease"), max_length=2)
+    >>> [p.sentence for p in c.paths]  # doctest: +NORMALIZE_WHITESPACE
+    ["Essential tremor has symptom tremor of the hands, which is a symptom of Parkinson's disease.",
+     "Essential tremor has symptom upper-lip twitching, which is a symptom of Parkinson's disease."]
+    >>> relate(kg, entity("Hypocalcemia"), entity("Hypocalcemia"))
+    Traceback (most recent call last):
+    ...
+    graph.errors.NoPathFound: pick two different entities
+    """
+    if not 1 <= max_length <= MAX_LENGTH:
+        raise ValueError(f"max_length must be between 1 and {MAX_LENGTH}, got {max_length}")
+    G = to_networkx(kg)
+    for node in (a, b):
+        if str(node) not in G:
+            raise EntityNotFound(f"{curie(str(node))} is not an entity in this graph")
+    if a == b:
+        raise NoPathFound("pick two different entities")
+    # One more than asked tells whether the limit cut the list.
+    paths = simple_paths(kg, a, b, max_length=max_length, limit=limit + 1, relations=relations)
+    # networkx orders paths of equal length by its internal order; sort them so output is stable.
+    kept = sorted(paths[:limit], key=lambda p: (len(p), p.sentence.lower()))
+    return Connection(a, b, max_length, tuple(kept), tuple(shared_neighbours(kg, a, b)),
+                      len(paths) > limit)
+
+
+def connection_graph(kg: KnowledgeGraph, connection: Connection,
+                     include_shared: bool = True) -> nx.MultiDiGraph:
+    """The subgraph to draw for a connection: the path nodes (and shared neighbours) with their edges.
+
+    Only the edges that a listed path or shared-neighbour link walks are kept, so the picture shows
+    exactly what the sentences say.
+
+    >>> from graph.store import load
+    >>> from graph.namespace import entity
+    >>> kg = load()
+    >>> c = relate(kg, entity("DiGeorgeSyndrome"), entity("Hypoparathyroidism"), max_length=2)
+    >>> H = connection_graph(kg, c, include_shared=False)
+    >>> sorted(H.nodes[n]["label"] for n in H)
+    ['DiGeorge syndrome', 'hypocalcemia', 'hypoparathyroidism']
+    """
+    G = to_networkx(kg)
+    steps = [s for p in connection.paths for s in p.steps]
+    if include_shared:
+        steps += [s for n in connection.shared for s in (*n.via_a.steps, *n.via_b.steps)]
+    H = nx.MultiDiGraph()
+    for node in (connection.a, connection.b):
+        H.add_node(str(node), **G.nodes[str(node)])
+    for step in steps:
+        s, p, o = (str(x) for x in step.triple)
+        for n in (s, o):
+            H.add_node(n, **G.nodes[n])
+        H.add_edge(s, o, key=p, **G.edges[s, o, p])
+    return H
