@@ -294,7 +294,7 @@ def list_named_queries(directory: Path | str | None = None) -> list[NamedQuery]:
     True
     """
     folder = Path(directory) if directory is not None else QUERIES_DIR
-    return [_read(p) for p in sorted(folder.glob("*.rq"))]
+    return [_read(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
 
 
 def get_named_query(name: str, directory: Path | str | None = None) -> NamedQuery:
@@ -406,7 +406,7 @@ def run_named(kg: Any, name: NamedQuery | str, params: Mapping[str, Any] | None 
     >>> _ = ds.parse(format="trig", data='''
     ...     @prefix cm: <https://w3id.org/causemap/> .
     ...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-    ...     cm:Mechanism rdfs:subClassOf cm:Entity .
+    ...     cm:Mechanism rdfs:subClassOf cm:Entity ; rdfs:label "Mechanism"@en .
     ...     cm:Hypocalcemia a cm:Mechanism ; rdfs:label "Hypocalcemia"@en .''')
     >>> result = run_named(KnowledgeGraph(ds), "entity-search", {"text": "CALC"})
     >>> [str(row[0]) for row in result.rows]

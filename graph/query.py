@@ -326,6 +326,7 @@ class _Prepared(NamedTuple):
     variables: list[str]
     mentioned: frozenset[str]
     unused: tuple[str, ...]  # selected variables the rest of the query never mentions
+    grouped: bool  # has a top-level GROUP BY
 
 
 def _prepare(text: str, prefixes: bool) -> _Prepared:
@@ -394,7 +395,8 @@ def _prepare_text(text: str, prefixes: bool) -> _Prepared:
                 if t.kind == "var":
                     first.setdefault(t.text[1:], t.start)
             variables.sort(key=lambda v: (first.get(v, len(text)), v))
-    return _Prepared(query, kind, variables, mentioned, unused)
+    return _Prepared(query, kind, variables, mentioned, unused,
+                     _get(top, "groupby") is not None)
 
 
 def _translation_error(text: str, tokens: list[_Token], reason: str,
@@ -431,10 +433,14 @@ def _evaluate(dataset: Any, prepared: _Prepared, bindings: Mapping[str, Identifi
         rows, truncated = [], False
         # The solutions are a generator: stopping at the cap stops the work too (unless sorted).
         for solution in res["bindings"]:
+            row = tuple(solution.get(v) for v in order)
+            # rdflib answers GROUP BY over no solutions with one empty group instead of none.
+            if prepared.grouped and not any(t is not None for t in row):
+                continue
             if len(rows) == max_rows:
                 truncated = True
                 break
-            rows.append(tuple(solution.get(v) for v in order))
+            rows.append(row)
         return ("rows", rows, truncated)
     if prepared.kind == "ASK":
         return ("boolean", bool(res["askAnswer"]))

@@ -34,7 +34,7 @@ from rdflib import URIRef
 
 from .errors import EntityNotFound, NoPathFound
 from .explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
-from .namespace import CM, curie
+from .namespace import CM, RELATIONS, curie
 from .network import simple_paths, to_networkx
 from .store import KnowledgeGraph
 
@@ -184,15 +184,21 @@ def neighbours_with_paths(kg: KnowledgeGraph, node: URIRef) -> dict[URIRef, Expl
 def _shared_sentence(kg: KnowledgeGraph, a: URIRef, b: URIRef, node: URIRef,
                      via_a: ExplainedPath, via_b: ExplainedPath) -> str:
     sa, sb = via_a.steps, via_b.steps
-    if len(sa) == 1 and len(sb) == 1 and (sa[0].predicate, sa[0].forward) == (sb[0].predicate,
-                                                                               sb[0].forward):
-        phrase = plural_phrase(relation_phrase(kg, sa[0].predicate, sa[0].forward))
-        sentence = f"{capitalise(kg.label(a))} and {kg.label(b)} both {phrase} {kg.label(node)}"
-        if kg.class_of(node) == CM.Mechanism:
+    first_a, first_b = sa[0], sb[0]
+    if ((first_a.predicate, first_a.forward, first_a.target)
+            == (first_b.predicate, first_b.forward, first_b.target) and sa[1:] == sb[1:]):
+        # Same route from both ends: say it once, "A and B both act through M, which …".
+        phrase = plural_phrase(relation_phrase(kg, first_a.predicate, first_a.forward))
+        sentence = (f"{capitalise(kg.label(a))} and {kg.label(b)} both {phrase} "
+                    f"{kg.label(first_a.target)}")
+        for step in sa[1:]:
+            sentence += (f", which {relation_phrase(kg, step.predicate, step.forward)} "
+                         f"{kg.label(step.target)}")
+        if len(sa) == 1 and kg.class_of(node) == CM.Mechanism:
             # Say what the shared mechanism leads to: that is why sharing it matters.
             onward: dict[URIRef, list[str]] = {}
             for p, o in sorted(kg.union.predicate_objects(node), key=lambda po: str(po[0])):
-                if o not in (a, b) and kg.class_of(o) is not None and p != CM.affects:
+                if p in RELATIONS and o not in (a, b) and kg.class_of(o) is not None:
                     onward.setdefault(p, []).append(kg.label(o))
             clauses = [f"{relation_phrase(kg, p)} {_join(sorted(objs, key=str.lower))}"
                        for p, objs in onward.items()]

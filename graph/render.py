@@ -54,9 +54,10 @@ class ClassStyle(NamedTuple):
 
 
 # Paul Tol's "muted" qualitative scheme (https://personal.sron.nl/~pault/, colour-blind safe), one
-# colour per class, in the order the classes matter most to a student. Shapes are distinct too; the
-# ones drawn with the label inside (ellipse, box, database) are kept for three classes because
-# vis-network has only seven label-outside shapes.
+# colour per class, in the order the classes matter most to a student. Shapes are distinct too.
+# vis-network has seven shapes that keep a fixed size with the label below, and two compact ones
+# with the label inside (ellipse, box; "circle" and "database" grow as tall as the label is wide),
+# so the tenth shape is our own: an "X" (a chromosome) drawn as an SVG image (see _marker_image).
 CLASS_STYLE: Mapping[str, ClassStyle] = {
     CM_BASE + "Condition": ClassStyle("Condition", "#CC6677", "ellipse"),
     CM_BASE + "Trigger": ClassStyle("Trigger", "#DDCC77", "triangle"),
@@ -66,7 +67,7 @@ CLASS_STYLE: Mapping[str, ClassStyle] = {
     CM_BASE + "AnatomicalStructure": ClassStyle("Anatomical structure", "#AA4499", "hexagon"),
     CM_BASE + "Pathogen": ClassStyle("Pathogen", "#882255", "star"),
     CM_BASE + "Substance": ClassStyle("Substance", "#44AA99", "triangleDown"),
-    CM_BASE + "GeneticFactor": ClassStyle("Genetic factor", "#999933", "database"),
+    CM_BASE + "GeneticFactor": ClassStyle("Genetic factor", "#999933", "chromosome"),
     CM_BASE + "OnsetAge": ClassStyle("Onset age", "#DDDDDD", "square"),
 }
 OTHER_STYLE = ClassStyle("Other", "#FFFFFF", "dot")  # white with a grey border: "not classified"
@@ -74,7 +75,7 @@ OTHER_STYLE = ClassStyle("Other", "#FFFFFF", "dot")  # white with a grey border:
 # A character per shape, for legends drawn as text (the app's sidebar, the standalone page).
 SHAPE_GLYPHS: Mapping[str, str] = {
     "ellipse": "⬬", "triangle": "▲", "diamond": "◆", "dot": "●", "box": "■",
-    "hexagon": "⬢", "star": "★", "triangleDown": "▼", "database": "⛁", "square": "◼",
+    "hexagon": "⬢", "star": "★", "triangleDown": "▼", "chromosome": "✖", "square": "◼",
 }
 
 _FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
@@ -139,6 +140,20 @@ def _ink_on(colour: str) -> str:
     """Black or white, whichever contrasts more with ``colour`` (WCAG contrast ratio)."""
     lum = _luminance(colour)
     return _TEXT if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def _marker_image(fill: str, border: str, border_width: float) -> str:
+    """The "chromosome" marker as an SVG ``data:`` URL (vis-network draws it as an image node).
+
+    >>> _marker_image("#999933", "#000000", 2).startswith("data:image/svg+xml;base64,")
+    True
+    """
+    # A plus sign with rounded joins, turned 45 degrees: an X, like a drawn chromosome.
+    points = "15,3 25,3 25,15 37,15 37,25 25,25 25,37 15,37 15,25 3,25 3,15 15,15"
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 44 44" width="88" height="88">'
+           f'<polygon points="{points}" transform="rotate(45 20 20)" fill="{fill}" '
+           f'stroke="{border}" stroke-width="{border_width}" stroke-linejoin="round"/></svg>')
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
 
 
 # -------------------------------------------------------------------------------------- options
@@ -254,7 +269,7 @@ def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> d
     fill = style.colour
     border = _mix(fill, "#000000", 0.35) if style is not OTHER_STYLE else "#8c8c8c"
     font: dict[str, Any] = {}
-    if style.shape in ("ellipse", "box", "database"):  # label drawn on the fill
+    if style.shape in ("ellipse", "box"):  # label drawn on the fill
         font = {"color": _ink_on(fill), "strokeWidth": 0}
     item: dict[str, Any] = {
         "label": _clean_label(attrs.get("label"), _local_name(node)),
@@ -282,6 +297,10 @@ def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> d
         font = {**font, "color": "#b4b4b4"}
     if font:
         item["font"] = font
+    if style.shape == "chromosome":
+        colours = item["color"]
+        width = item.get("borderWidth", 1.5) * 1.6
+        item.update(shape="image", image=_marker_image(colours["background"], colours["border"], width))
     return item
 
 

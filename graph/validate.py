@@ -111,7 +111,7 @@ class Finding:
     source: str = "shacl"
 
     def line(self, kg: KnowledgeGraph | None = None) -> str:
-        """Render the finding as one line of text, naming nodes by label and CURIE when ``kg`` is given.
+        """Render the finding as one line of text; with ``kg``, nodes are named by label and CURIE.
 
         The value is left out when it is the focus node itself (SHACL reports a node-level failure
         that way), so a line reads as "subject relation object: message".
@@ -154,7 +154,7 @@ class ValidationReport:
         return {f.rule for f in self.results}
 
     def summary(self) -> str:
-        """One line saying whether the graph conforms and how many violations each kind of rule found."""
+        """One line: "conforms", or how many violations each kind of rule found."""
         violations = [f for f in self.results if f.severity == "Violation"]
         if not violations:
             return "conforms: no violations"
@@ -217,7 +217,11 @@ def _shapes() -> Graph:
 
 
 def _shacl_findings(data: Graph) -> list[Finding]:
-    shapes = _shapes()
+    # A copy per run: pyshacl adds a few triples to the shapes graph it is given, and the app may
+    # validate from several threads at once (one per user session).
+    shapes = Graph()
+    for triple in _shapes():
+        shapes.add(triple)
     # No ont_graph: the union already holds the ontology, and mixing one in would copy the data.
     # No inference: see the module docstring. meta_shacl/advanced/js off: plain SHACL Core only.
     _conforms, results, _text = pyshacl.validate(
@@ -240,7 +244,7 @@ def _shacl_findings(data: Graph) -> list[Finding]:
 
 
 def _rule_name(shapes: Graph, shape: Node | None) -> str:
-    """The local name of the named shape that ``shape`` is, or is nested in (by sh:property, sh:or …)."""
+    """The local name of the named shape that ``shape`` is, or is nested in."""
     seen = set()
     while isinstance(shape, BNode) and shape not in seen:
         seen.add(shape)
