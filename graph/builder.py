@@ -43,7 +43,7 @@ from .namespace import CM, curie
 from .store import KnowledgeGraph
 
 __all__ = ["Slot", "Clause", "Template", "BuiltQuestion", "TEMPLATES", "get_template", "build",
-           "sparql_term"]
+           "sparql_term", "values_clause", "inline_values"]
 
 # An IRI that may stand between < and > in SPARQL (the IRIREF production, minus escapes).
 _IRIREF_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^<>\"{}|^`\\\x00-\x20]*")
@@ -192,6 +192,83 @@ def sparql_term(iri: URIRef | str) -> str:
     return short if short != text else f"<{text}>"
 
 
+def values_clause(terms: Mapping[str, URIRef | str]) -> str:
+    """A ``VALUES`` clause that fixes each variable to one IRI (see :func:`sparql_term`).
+
+    >>> values_clause({"effect": URIRef("https://w3id.org/causemap/Ptosis")})
+    'VALUES ?effect { cm:Ptosis }'
+    >>> values_clause({"a": "https://w3id.org/causemap/A", "b": "https://example.org/b"})
+    'VALUES (?a ?b) { (cm:A <https://example.org/b>) }'
+    """
+    names = [str(k).lstrip("?$") for k in terms]
+    if not names or not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", n) for n in names):
+        raise ValueError(f"VALUES needs variable names, not {names!r}")
+    written = [sparql_term(v) for v in terms.values()]
+    if len(names) == 1:
+        return f"VALUES ?{names[0]} {{ {written[0]} }}"
+    return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(written)}) }}"
+
+
+# What the scanner in _where_brace skips: comments, strings and IRIs, so that a brace or the word
+# WHERE inside them is never taken for the query's own.
+_SKIP_RE = re.compile(r"""\#[^\n]*|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\s]*>""")
+_WORD_OR_BRACE_RE = re.compile(r"\bWHERE\b|\{", re.I)
+
+
+def _where_brace(text: str) -> int | None:
+    """Offset just after the brace that opens the query's WHERE group, or None."""
+    masked = _SKIP_RE.sub(lambda m: " " * len(m.group()), text)
+    first_brace = None
+    construct = re.search(r"\bCONSTRUCT\b", masked, re.I) is not None
+    for m in _WORD_OR_BRACE_RE.finditer(masked):
+        if m.group() == "{":
+            if first_brace is None:
+                first_brace = m.end()
+            continue
+        brace = masked.find("{", m.end())
+        if brace >= 0 and not masked[m.end():brace].strip():
+            return brace + 1
+    # WHERE is optional before the group, except after a CONSTRUCT template.
+    return None if construct else first_brace
+
+
+def inline_values(text: str, terms: Mapping[str, URIRef | str]) -> str:
+    r"""Fix query variables to IRIs by writing a ``VALUES`` line at the top of the WHERE group.
+
+    This turns a parameterised query (whose variables a caller would bind) into one a student can
+    read and re-run on its own. For the top-level group, it gives the same answers as binding
+    the variables; ``tests/test_builder.py`` checks that on every template.
+
+    Raises
+    ------
+    ValueError
+        No WHERE group was found, or an IRI cannot be written in SPARQL.
+
+    Examples
+    --------
+    >>> print(inline_values("# a { comment }\nSELECT ?x WHERE {\n  ?x a ?t .\n}",
+    ...                     {"t": "https://w3id.org/causemap/Condition"}))
+    # a { comment }
+    SELECT ?x WHERE {
+      VALUES ?t { cm:Condition }
+      ?x a ?t .
+    }
+    >>> inline_values("SELECT ?x WHERE { ?x a ?t }", {})
+    'SELECT ?x WHERE { ?x a ?t }'
+    """
+    if not terms:
+        return text
+    at = _where_brace(text)
+    if at is None:
+        raise ValueError("the query has no WHERE group to put the values in")
+    line_start = text.rfind("\n", 0, at) + 1
+    indent = re.match(r"[ \t]*", text[line_start:]).group() + "  "
+    rest = text[at:]
+    if rest.startswith("\n"):
+        return f"{text[:at]}\n{indent}{values_clause(terms)}{rest}"
+    return f"{text[:at]}\n{indent}{values_clause(terms)}\n{indent}{rest.lstrip(' ')}"
+
+
 def _classes(*names: str) -> tuple[URIRef, ...]:
     return tuple(getattr(CM, n) for n in names)
 
@@ -297,50 +374,79 @@ TEMPLATES: tuple[Template, ...] = (
             ("WHERE {", "The rows are every way the pattern between the braces matches the graph."),
             ("  VALUES (?first ?second) { ({{first}} {{second}}) }",
              "?first stands for {{first}} and ?second for {{second}}, the entities you picked."),
-            ("  ?first rdfs:label ?firstLabel .", "?firstLabel is the name of {{first}}."),
-            ("  ?second rdfs:label ?secondLabel .", "?secondLabel is the name of {{second}}."),
-            ("  {", "Either a connection in one step …"),
-            ("    { ?first ?relation ?second . ?relation rdfs:label ?phrase . }",
-             "… a relation from {{first}} to {{second}}, read forwards by its label "
-             "('acts through') …"),
-            ("    UNION", "… or …"),
-            ("    { ?second ?relation ?first . ?relation cm:inverseLabel ?phrase . }",
-             "… a relation from {{second}} to {{first}}, read backwards by its inverse label "
-             "('is a mechanism of')."),
-            ("    ?relation cm:inverseLabel ?backwards .",
-             "Only relations between entities have an inverse label: this keeps out rdf:type "
-             "and the like."),
-            ("    BIND (1 AS ?steps)", "Record that this connection takes one step."),
-            ('    BIND (CONCAT(" ", ?phrase, " ") AS ?rest)',
-             "Keep the middle of the sentence; the names are added at the end."),
-            ("  }", "End of the one-step case."),
-            ("  UNION", "Or …"),
-            ("  {", "… a connection in two steps, through an entity ?middle:"),
-            ("    { ?first ?relation ?middle . ?relation rdfs:label ?phrase . }",
-             "{{first}} is related to ?middle, forwards …"),
-            ("    UNION", "… or …"),
-            ("    { ?middle ?relation ?first . ?relation cm:inverseLabel ?phrase . }",
-             "… backwards;"),
-            ("    ?relation cm:inverseLabel ?backwards .", "(a relation between entities)"),
-            ("    { ?middle ?relation2 ?second . ?relation2 rdfs:label ?phrase2 . }",
-             "and ?middle is related to {{second}}, forwards …"),
-            ("    UNION", "… or …"),
-            ("    { ?second ?relation2 ?middle . ?relation2 cm:inverseLabel ?phrase2 . }",
-             "… backwards;"),
-            ("    ?relation2 cm:inverseLabel ?backwards2 .", "(a relation between entities)"),
-            ("    ?middle rdfs:label ?middleLabel .", "?middleLabel is the middle entity's name."),
+            ("  {", "Six alternatives follow, joined by UNION: one per way of walking from "
+                    "{{first}} to {{second}}. First, one step forwards:"),
+            ("    ?first ?relation ?second ; rdfs:label ?firstLabel .",
+             "{{first}} has some ?relation to {{second}}; ?firstLabel is its name."),
+            ("    ?relation rdfs:label ?phrase ; cm:inverseLabel ?backwards .",
+             "?phrase reads the relation forwards ('acts through'). Only relations between "
+             "entities have an inverse label, so this keeps out rdf:type and the like."),
+            ("    BIND (1 AS ?steps)", "BIND gives a variable a value: this path takes one step."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase) AS ?path)',
+             "The start of the sentence, e.g. 'hypoparathyroidism is treated by'."),
+            ("  } UNION {", "Or one step backwards:"),
+            ("    ?second ?relation ?first .", "{{second}} has some ?relation to {{first}};"),
+            ("    ?first rdfs:label ?firstLabel .", "?firstLabel is the name of {{first}};"),
+            ("    ?relation cm:inverseLabel ?phrase .",
+             "the relation is read backwards, by its inverse label ('is a mechanism of')."),
+            ("    BIND (1 AS ?steps)", "One step."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase) AS ?path)', "The start of the sentence."),
+            ("  } UNION {", "Or two steps, forwards then forwards, through an entity ?middle:"),
+            ("    ?first ?relation ?middle ; rdfs:label ?firstLabel .",
+             "{{first}} has a ?relation to ?middle;"),
+            ("    ?middle ?relation2 ?second ; rdfs:label ?middleLabel .",
+             "?middle has a ?relation2 to {{second}}; ?middleLabel is its name;"),
+            ("    ?relation rdfs:label ?phrase ; cm:inverseLabel ?backwards .",
+             "both relations are read forwards …"),
+            ("    ?relation2 rdfs:label ?phrase2 ; cm:inverseLabel ?backwards2 .",
+             "… and both link entities."),
             ("    FILTER (?middle != ?first && ?middle != ?second)",
-             "The middle must be a third entity, not one of the two ends."),
-            ("    BIND (2 AS ?steps)", "Record that this connection takes two steps."),
-            ('    BIND (CONCAT(" ", ?phrase, " ", ?middleLabel, ", which ", ?phrase2, " ") '
-             "AS ?rest)",
-             "Keep the middle of the sentence: 'acts through hypocalcemia, which can cause'."),
-            ("  }", "End of the two-step case."),
-            ('  BIND (CONCAT(UCASE(SUBSTR(?firstLabel, 1, 1)), SUBSTR(?firstLabel, 2), ?rest, '
-             '?secondLabel, ".") AS ?reading)',
-             "The sentence: the first name with a capital letter, the middle, the second name "
-             "and a full stop. It is built here because a group inside braces cannot see "
-             "?secondLabel, which is bound outside it."),
+             "FILTER drops rows: the middle must be a third entity, not one of the ends."),
+            ("    BIND (2 AS ?steps)", "Two steps."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase, " ", ?middleLabel, ", which ", '
+             "?phrase2) AS ?path)",
+             "The start of the sentence: 'DiGeorge syndrome acts through hypocalcemia, which "
+             "can cause'."),
+            ("  } UNION {", "Or forwards, then backwards:"),
+            ("    ?first ?relation ?middle ; rdfs:label ?firstLabel .",
+             "{{first}} has a ?relation to ?middle;"),
+            ("    ?second ?relation2 ?middle .", "{{second}} has a ?relation2 to ?middle;"),
+            ("    ?middle rdfs:label ?middleLabel .", "?middleLabel is its name;"),
+            ("    ?relation rdfs:label ?phrase ; cm:inverseLabel ?backwards .",
+             "the first relation is read forwards,"),
+            ("    ?relation2 cm:inverseLabel ?phrase2 .", "the second backwards."),
+            ("    FILTER (?middle != ?first && ?middle != ?second)", "A third entity in the middle."),
+            ("    BIND (2 AS ?steps)", "Two steps."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase, " ", ?middleLabel, ", which ", '
+             "?phrase2) AS ?path)", "The start of the sentence."),
+            ("  } UNION {", "Or backwards, then forwards:"),
+            ("    ?middle ?relation ?first ; ?relation2 ?second ; rdfs:label ?middleLabel .",
+             "?middle has a ?relation to {{first}} and a ?relation2 to {{second}};"),
+            ("    ?first rdfs:label ?firstLabel .", "?firstLabel is the name of {{first}};"),
+            ("    ?relation cm:inverseLabel ?phrase .", "the first relation is read backwards,"),
+            ("    ?relation2 rdfs:label ?phrase2 ; cm:inverseLabel ?backwards2 .",
+             "the second forwards."),
+            ("    FILTER (?middle != ?first && ?middle != ?second)", "A third entity in the middle."),
+            ("    BIND (2 AS ?steps)", "Two steps."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase, " ", ?middleLabel, ", which ", '
+             "?phrase2) AS ?path)", "The start of the sentence."),
+            ("  } UNION {", "Or backwards, then backwards:"),
+            ("    ?middle ?relation ?first ; rdfs:label ?middleLabel .",
+             "?middle has a ?relation to {{first}};"),
+            ("    ?second ?relation2 ?middle .", "{{second}} has a ?relation2 to ?middle;"),
+            ("    ?first rdfs:label ?firstLabel .", "?firstLabel is the name of {{first}};"),
+            ("    ?relation cm:inverseLabel ?phrase .", "both relations are read backwards."),
+            ("    ?relation2 cm:inverseLabel ?phrase2 .", "(the second one)"),
+            ("    FILTER (?middle != ?first && ?middle != ?second)", "A third entity in the middle."),
+            ("    BIND (2 AS ?steps)", "Two steps."),
+            ('    BIND (CONCAT(?firstLabel, " ", ?phrase, " ", ?middleLabel, ", which ", '
+             "?phrase2) AS ?path)", "The start of the sentence."),
+            ("  }", "End of the alternatives. Each is one flat pattern, so rdflib evaluates it "
+                    "with ?first and ?second already fixed, which keeps the query fast."),
+            ("  ?second rdfs:label ?secondLabel .", "?secondLabel is the name of {{second}}."),
+            ('  BIND (CONCAT(UCASE(SUBSTR(?path, 1, 1)), SUBSTR(?path, 2), " ", ?secondLabel, '
+             '".") AS ?reading)',
+             "The sentence: the start with a capital letter, the second name and a full stop."),
             ("}", "End of the pattern."),
             ("ORDER BY ?steps LCASE(?reading)", "Shortest connections first, then alphabetically."),
         ),

@@ -357,3 +357,4 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+from . import cli_learn  # noqa: E402,F401  (registers relate/compare/differential/quiz)

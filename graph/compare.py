@@ -121,7 +121,7 @@ def profile(kg: KnowledgeGraph, node: URIRef) -> Profile:
     >>> kg = load()
     >>> p = profile(kg, entity("HemifacialSpasm"))
     >>> [kg.label(n) for n in p.nodes("causes")], [kg.label(n) for n in p.nodes("anatomy")]
-    (['brainstem lesion', 'stroke'], ['facial nerve'])
+    (['brainstem lesion', 'intracranial tumour', 'stroke'], ['facial nerve'])
     """
     _require(kg, node)
     g = kg.union
@@ -228,6 +228,23 @@ class Comparison:
     shared: dict[str, tuple[URIRef, ...]]
     unique: dict[URIRef, dict[str, tuple[URIRef, ...]]]
     similarities: tuple[tuple[URIRef, URIRef, float, str], ...]
+
+    def partly_shared(self, category: str) -> dict[URIRef, tuple[URIRef, ...]]:
+        """Items that some but not all profiles have (only with three): item → who has it.
+
+        >>> from graph.store import load
+        >>> from graph.namespace import entity
+        >>> kg = load()
+        >>> c = compare(kg, [entity("AmyotrophicLateralSclerosis"), entity("ParkinsonsDisease"),
+        ...                  entity("EssentialTremor")])
+        >>> {kg.label(k): [kg.label(n) for n in v] for k, v in c.partly_shared("mechanisms").items()}
+        {'neurodegeneration': ['amyotrophic lateral sclerosis', "Parkinson's disease"]}
+        """
+        held: dict[URIRef, list[URIRef]] = {}
+        for p in self.profiles:
+            for n in p.nodes(category):
+                held.setdefault(n, []).append(p.node)
+        return {n: tuple(who) for n, who in held.items() if 1 < len(who) < len(self.profiles)}
 
 
 def compare(kg: KnowledgeGraph, nodes: Sequence[URIRef]) -> Comparison:

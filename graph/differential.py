@@ -49,7 +49,7 @@ from rdflib import URIRef
 from .compare import profile
 from .entities import resolve
 from .errors import CausemapError
-from .explain import ExplainedPath, capitalise
+from .explain import ExplainedPath
 from .namespace import CM
 from .store import KnowledgeGraph
 
@@ -209,7 +209,7 @@ def _links(kg: KnowledgeGraph, cand: URIRef, own, findings: Sequence[URIRef]):
                                      f"The graph does not link {kg.label(cand)} to {kg.label(f)}."))
             continue
         kind, path = own[f]
-        reason = path.sentence if path else f"{capitalise(kg.label(f))} is the finding itself."
+        reason = path.sentence if path else f"The finding is {kg.label(f)} itself."
         links.append(FindingLink(f, kg.label(f), True, kind, reason, path))
     return tuple(links)
 

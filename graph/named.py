@@ -100,8 +100,9 @@ class Param:
         --------
         >>> Param("mechanism", "entity", None, "a mechanism").to_term("cm:Hypocalcemia")
         rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia')
-        >>> Param("n", "integer", None, "a section number").to_term("4")
-        rdflib.term.Literal('4', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+        >>> term = Param("n", "integer", None, "a section number").to_term("4")
+        >>> term.toPython(), str(term.datatype)
+        (4, 'http://www.w3.org/2001/XMLSchema#integer')
         >>> Param("n", "integer", None, "a section number").to_term("four")
         Traceback (most recent call last):
         ...
@@ -300,10 +301,22 @@ def list_named_queries(directory: Path | str | None = None) -> list[NamedQuery]:
 def get_named_query(name: str, directory: Path | str | None = None) -> NamedQuery:
     """The named query called ``name`` (the file stem; a trailing ``.rq`` is ignored).
 
+    Only that file is read, so one malformed file does not take the others down with it.
+
+    Parameters
+    ----------
+    name : str
+    directory : Path or str, optional
+        A folder of ``.rq`` files; default :data:`QUERIES_DIR`.
+
+    Returns
+    -------
+    NamedQuery
+
     Raises
     ------
     NamedQueryError
-        No query has that name; the message suggests close names.
+        No query has that name (the message suggests close names), or its header is malformed.
 
     Examples
     --------
@@ -315,19 +328,25 @@ def get_named_query(name: str, directory: Path | str | None = None) -> NamedQuer
     graph.errors.NamedQueryError: no named query 'edge-sauce'; did you mean edge-source?
     """
     wanted = str(name).removesuffix(".rq")
-    queries = {nq.name: nq for nq in list_named_queries(directory)}
-    if wanted in queries:
-        return queries[wanted]
-    close = difflib.get_close_matches(wanted, list(queries), n=3, cutoff=0.6)
+    folder = Path(directory) if directory is not None else QUERIES_DIR
+    # Looked up among the files, never joined into a path: a name cannot leave the folder.
+    files = {p.stem: p for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)}
+    if wanted in files:
+        return _read(files[wanted])
+    close = difflib.get_close_matches(wanted, list(files), n=3, cutoff=0.6)
     if close:
         raise NamedQueryError(f"no named query {wanted!r}; did you mean {' or '.join(close)}?")
-    raise NamedQueryError(f"no named query {wanted!r}; there are: {', '.join(queries) or 'none'}")
+    raise NamedQueryError(f"no named query {wanted!r}; there are: {', '.join(files) or 'none'}")
 
 
 def check_named_query(query: NamedQuery) -> None:
     """Check that the query parses and that its params and defaults fit it.
 
     Cheap enough for tests and for a page that lists queries, but not done on every listing.
+
+    Parameters
+    ----------
+    query : NamedQuery
 
     Raises
     ------

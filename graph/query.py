@@ -18,7 +18,8 @@ Examples
 >>> _ = ds.parse(format="trig", data='''
 ...     @prefix cm: <https://w3id.org/causemap/> .
 ...     cm:DiGeorgeSyndrome cm:actsThrough cm:Hypocalcemia .''')
->>> result = run_query(KnowledgeGraph(ds), "SELECT ?m WHERE { cm:DiGeorgeSyndrome cm:actsThrough ?m }")
+>>> text = "SELECT ?m WHERE { cm:DiGeorgeSyndrome cm:actsThrough ?m }"
+>>> result = run_query(KnowledgeGraph(ds), text)
 >>> result.kind, result.variables, result.rows
 ('SELECT', ['m'], [(rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia'),)])
 """
@@ -28,8 +29,10 @@ from __future__ import annotations
 import difflib
 import functools
 import multiprocessing
+import os
 import re
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from itertools import islice
@@ -48,7 +51,7 @@ from .namespace import PREFIXES, sparql_prefixes
 from .offline import NetworkForbidden, forbid_network
 
 __all__ = ["QueryResult", "QueryInfo", "run_query", "check_query", "QUERY_KINDS",
-           "MAX_QUERY_LENGTH"]
+           "MAX_QUERY_LENGTH", "PARSER_LOCK"]
 
 #: The query forms the guarded entry point runs.
 QUERY_KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -59,6 +62,11 @@ MAX_QUERY_LENGTH = 100_000
 # "fork" lets the child inherit the loaded graph without pickling it. Without fork (Windows), the
 # query runs in the calling thread under a trace-function deadline instead (see _run_here).
 _START_METHOD = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+
+#: Held around every rdflib SPARQL parse here. rdflib's pyparsing grammar keeps state while it
+#: parses, so two threads parsing at once (Streamlit runs each session in a thread) garble each
+#: other's parse; other code that parses SPARQL in this process should hold it too.
+PARSER_LOCK = threading.Lock()
 
 # The same escapes rdflib expands before parsing; needed to map error offsets back to the user text.
 _ESCAPE_RE = re.compile(r"\\u([0-9a-f]{4}(?:[0-9a-f]{4})?)", re.I)
@@ -81,9 +89,8 @@ _FUNCTIONS = ("STR", "LANG", "LANGMATCHES", "DATATYPE", "BOUND", "IRI", "URI", "
               "STRAFTER", "YEAR", "MONTH", "DAY", "HOURS", "MINUTES", "SECONDS", "TIMEZONE", "TZ",
               "NOW", "UUID", "STRUUID", "MD5", "SHA1", "SHA256", "SHA384", "SHA512", "COALESCE",
               "IF", "STRLANG", "STRDT", "SAMETERM", "ISIRI", "ISURI", "ISBLANK", "ISLITERAL",
-              "ISNUMERIC", "REGEX", "EXISTS", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE",
-              "GROUP_CONCAT", "FILTER", "BIND", "VALUES", "OPTIONAL", "MINUS", "GRAPH", "IN",
-              "NOT", "AS", "BY", "HAVING", "DESC", "ASC")
+              "ISNUMERIC", "REGEX", "COUNT", "SUM", "MIN", "MAX", "AVG", "SAMPLE",
+              "GROUP_CONCAT")
 
 
 @dataclass
@@ -280,6 +287,8 @@ def _get(node: CompValue, key: str) -> Any:
 def _term_text(node: Any) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
+    if isinstance(node, Variable):
+        return f"?{node}"
     if isinstance(node, CompValue) and node.name == "pname":
         return f"{_get(node, 'prefix') or ''}:{_get(node, 'localname') or ''}"
     return str(node)
@@ -308,7 +317,8 @@ def _reject_unsafe(tree: ParseResults, text: str, tokens: list[_Token]) -> None:
 
 def _reject_update(full: str) -> None:
     try:
-        request = parseUpdate(full).request
+        with PARSER_LOCK:
+            request = parseUpdate(full).request
     except Exception:  # not an update either: the caller reports the query syntax error
         return
     for op in request or ():
@@ -349,7 +359,8 @@ def _prepare_text(text: str, prefixes: bool) -> _Prepared:
     full = head + text
     failed_at = None
     try:
-        tree = parseQuery(full)
+        with PARSER_LOCK:
+            tree = parseQuery(full)
     except ParseBaseException as exc:
         failed_at = _user_offset(full, head, exc.loc)
     except RecursionError:
@@ -378,7 +389,8 @@ def _prepare_text(text: str, prefixes: bool) -> _Prepared:
     unused = tuple(dict.fromkeys(v for v in plain if v not in elsewhere))
 
     try:
-        query = translateQuery(tree)
+        with PARSER_LOCK:
+            query = translateQuery(tree)
     except Exception as exc:  # rdflib raises bare Exceptions from the algebra translation
         raise _translation_error(text, tokens, str(exc), prefixes) from None
     kind = query.algebra.name.removesuffix("Query").upper()
@@ -470,6 +482,10 @@ def _child(conn, *args) -> None:
     except Exception as exc:  # an unpicklable term should not leave the parent waiting
         conn.send(("error", f"the result could not be sent back: {type(exc).__name__}"))
     conn.close()
+    # Leave at once: multiprocessing's normal exit flushes the stdout buffer inherited from the
+    # parent (printing its pending output twice) and could wait on a lock another parent
+    # thread held at the fork.
+    os._exit(0)
 
 
 def _timeout_error(timeout: float) -> QueryTimeout:
@@ -565,12 +581,13 @@ def check_query(text: str, *, prefixes: bool = True) -> QueryInfo:
     >>> info = check_query("SELECT ?x ?lable WHERE { ?x rdfs:label ?label }")
     >>> info.kind, info.variables, info.mentioned
     ('SELECT', ['x', 'lable'], ['label', 'lable', 'x'])
-    >>> info.warnings
-    ['?lable is selected but never used in the query, so its column stays empty (did you mean ?label?)']
-    >>> check_query("SELECT * WHERE { ?s ?p ?o ?x ?y ?z }")
-    Traceback (most recent call last):
-    ...
-    graph.errors.QuerySyntaxError: line 1, column 27: unexpected ?x; is a '.' missing between two triple patterns before it?
+    >>> print(*info.warnings)
+    ?lable is selected but never used in the query, so its column stays empty (did you mean ?label?)
+    >>> try:
+    ...     check_query("SELECT * WHERE { ?s ?p ?o ?x ?y ?z }")
+    ... except QuerySyntaxError as err:
+    ...     print(err.line, err.column, err.token, "|", err.hint)
+    1 27 ?x | is a '.' missing between two triple patterns before it?
     """
     prepared = _prepare(text, prefixes)
     return QueryInfo(prepared.kind, prepared.variables, sorted(prepared.mentioned),
@@ -669,10 +686,10 @@ def run_query(kg: Any, text: str, *, bindings: Mapping[str, Identifier] | None =
     >>> result = run_query(kg, "SELECT * WHERE { ?s ?p ?o }", max_rows=1)
     >>> len(result.rows), result.truncated, result.limit
     (1, True, 1)
-    >>> run_query(kg, "INSERT DATA { cm:a cm:b cm:c }")
+    >>> run_query(kg, "INSERT DATA { cm:a cm:b cm:c }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    graph.errors.QueryRejected: INSERT DATA is an update; Causemap only reads the graph (SELECT, ASK, CONSTRUCT or DESCRIBE)
+    graph.errors.QueryRejected: INSERT DATA is an update; Causemap only reads the graph ...
     """
     started = time.perf_counter()
     forbid_network()

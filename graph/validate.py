@@ -257,7 +257,10 @@ def _rule_name(shapes: Graph, shape: Node | None) -> str:
 @functools.lru_cache(maxsize=None)
 def _prepared(path: Path) -> Query:
     # Bundled, trusted queries: parsed once, run directly with rdflib (no guarded query path).
-    return prepareQuery(path.read_text(encoding="utf-8"))
+    from .query import PARSER_LOCK  # rdflib's SPARQL parser is not thread-safe
+
+    with PARSER_LOCK:
+        return prepareQuery(path.read_text(encoding="utf-8"))
 
 
 def _check_findings(kg: KnowledgeGraph) -> list[Finding]:

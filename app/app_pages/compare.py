@@ -1,0 +1,119 @@
+"""Compare page: two or three conditions side by side, what they share, and a similarity heatmap.
+
+A thin page over :func:`graph.compare.compare` and :func:`graph.compare.similarity_matrix`. The
+selection lives under ``compare_sel`` and in the URL (``?c=cm:A,cm:B``).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from rdflib import URIRef
+
+from app.state import get_kg
+from app.ui import disclaimer, entity_options, markdown_text
+from graph.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
+                           compare, similarity_matrix)
+from graph.entities import resolve
+from graph.errors import CausemapError
+from graph.explain import capitalise
+from graph.namespace import curie
+
+kg = get_kg()
+S = st.session_state
+OPTIONS = entity_options(kg, COMPARABLE_CLASSES)
+
+
+def _label(e: URIRef) -> str:
+    return f"{capitalise(kg.label(e))} ({kg.label(kg.class_of(e))})"
+
+
+if "compare_init" not in S:
+    S.compare_init = True
+    picked = []
+    for raw in (st.query_params.get("c") or "").split(","):
+        if raw.strip():
+            try:
+                node = resolve(kg, raw.strip())
+            except CausemapError as exc:
+                st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
+                continue
+            if node in OPTIONS and node not in picked:
+                picked.append(node)
+    S.compare_sel = picked[:3]
+
+st.title("Compare conditions")
+disclaimer()
+sel = st.multiselect("Two or three conditions (or triggers)", OPTIONS, key="compare_sel",
+                     format_func=_label, max_selections=3,
+                     placeholder="e.g. essential tremor, Parkinson's disease")
+st.query_params.from_dict({"c": ",".join(curie(str(n)) for n in sel)} if sel else {})
+
+if len(sel) < 2:
+    st.info("Pick two or three conditions to line them up: causes, mechanisms, symptoms, anatomy "
+            "and treatments, and what is shared or unique.")
+else:
+    c = compare(kg, sel)
+    # One row per heading, one column per condition, so the same heading lines up across them.
+    for col, p in zip(st.columns(len(c.profiles)), c.profiles):
+        col.subheader(markdown_text(capitalise(p.label)))
+    for cat in CATEGORIES:
+        if not any(p.items[cat] for p in c.profiles):
+            continue
+        st.markdown(f"**{CATEGORY_LABELS[cat]}**")
+        for col, p in zip(st.columns(len(c.profiles)), c.profiles):
+            lines = []
+            for item in p.items[cat]:
+                mark = " ✱" if item.node in c.shared[cat] else ""
+                via = f" *(via {markdown_text(kg.label(item.via))})*" if item.via else ""
+                lines.append(f"- {markdown_text(item.label)}{via}{mark}")
+            col.markdown("\n".join(lines) if lines else "—")
+    st.caption("✱ shared by all the conditions compared; *via* marks what comes through a "
+               "mechanism.")
+
+    st.subheader("Shared and unique")
+    # st.table wraps long cells (st.dataframe cuts them) and reads Markdown: escape the data.
+
+    def cell(nodes) -> str:
+        return markdown_text(", ".join(kg.label(n) for n in nodes)) or "—"
+
+    table = {"": [CATEGORY_LABELS[cat] for cat in CATEGORIES],
+             "shared by all": [cell(c.shared[cat]) for cat in CATEGORIES]}
+    if len(c.profiles) == 3:
+        table["shared by two"] = [
+            markdown_text("; ".join(f"{kg.label(n)} ({' and '.join(kg.label(w) for w in who)})"
+                                    for n, who in c.partly_shared(cat).items())) or "—"
+            for cat in CATEGORIES]
+    for p in c.profiles:
+        table[f"only {markdown_text(p.label)}"] = [cell(c.unique[p.node][cat]) for cat in CATEGORIES]
+    st.table(table, hide_index=True)
+    for _, _, _, sentence in c.similarities:
+        st.markdown(markdown_text(sentence))
+
+st.subheader("How alike are the conditions?")
+m = similarity_matrix(kg)
+df = pd.DataFrame(m.records())
+order = list(m.labels)
+base = alt.Chart(df).encode(
+    # Every label shown (Vega-Lite would drop overlapping ones), slanted to fit.
+    x=alt.X("b:N", sort=order, title=None,
+            axis=alt.Axis(labelAngle=-45, labelLimit=220, labelOverlap=False, orient="top")),
+    y=alt.Y("a:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+)
+heat = base.mark_rect().encode(
+    color=alt.Color("similarity:Q", scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#08519c"],
+                                                    interpolate="rgb"),
+                    title="similarity"),
+    tooltip=[alt.Tooltip("a:N", title="condition"), alt.Tooltip("b:N", title="compared with"),
+             alt.Tooltip("similarity:Q", format=".2f")],
+)
+text = base.mark_text(fontSize=11).encode(
+    text=alt.Text("similarity:Q", format=".2f"),
+    color=alt.condition("datum.similarity > 0.5", alt.value("white"), alt.value("#1f2328")),
+)
+st.altair_chart((heat + text).properties(height=36 * len(order) + 40), width="stretch")
+st.caption(SIMILARITY_EXPLAINED)
+if m.left_out:
+    st.caption("Not shown, having no mechanisms, symptoms or anatomy in the graph: "
+               + ", ".join(kg.label(n) for n in m.left_out) + ".")

@@ -1,0 +1,122 @@
+"""Differential trainer (a learning exercise): which conditions and triggers explain the findings.
+
+A thin page over :func:`graph.differential.differential`. The findings live under
+``differential_findings`` and in the URL (``?f=cm:A,cm:B``).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+from rdflib import URIRef
+
+from app.state import get_kg
+from app.ui import disclaimer, markdown_text
+from graph.differential import LEARNING_NOTE, differential, finding_options
+from graph.entities import resolve
+from graph.errors import CausemapError
+from graph.explain import capitalise
+from graph.namespace import curie
+from graph.render import class_style
+
+kg = get_kg()
+S = st.session_state
+OPTIONS = finding_options(kg)
+SHOWN = 8  # candidates listed in detail; the chart shows them all
+
+
+def _label(e: URIRef) -> str:
+    return f"{capitalise(kg.label(e))} ({kg.label(kg.class_of(e))})"
+
+
+def _add_finding(node: URIRef) -> None:
+    # A callback: it runs before the next run draws the widget, so changing its value is allowed.
+    S.differential_findings = [*S.differential_findings, node]
+
+
+if "differential_init" not in S:
+    S.differential_init = True
+    picked = []
+    for raw in (st.query_params.get("f") or "").split(","):
+        if raw.strip():
+            try:
+                node = resolve(kg, raw.strip())
+            except CausemapError as exc:
+                st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
+                continue
+            if node in OPTIONS and node not in picked:
+                picked.append(node)
+    S.differential_findings = picked
+
+st.title("Differential trainer")
+st.warning(f"**{LEARNING_NOTE}**", icon=":material/school:")
+disclaimer()
+findings = st.multiselect(
+    "Findings: symptoms and signs, age at onset, history (a trigger, an exposure, a past condition)",
+    OPTIONS, key="differential_findings", format_func=_label,
+    placeholder="e.g. upper-lip twitching, tremor of the hands, age 40 or older, stopping coffee")
+st.query_params.from_dict({"f": ",".join(curie(str(n)) for n in findings)} if findings else {})
+
+if not findings:
+    st.info("Pick one or more findings. Try upper-lip twitching, tremor of the hands and age 40 or "
+            "older; or recent thyroid surgery; or stopping coffee.")
+    st.stop()
+
+d = differential(kg, findings)
+if not d.candidates:
+    st.info("No condition or trigger in the graph explains these findings.")
+    st.stop()
+
+st.subheader("What explains these findings")
+df = pd.DataFrame({
+    "rank": range(1, len(d.candidates) + 1),
+    "candidate": [c.label for c in d.candidates],
+    "kind": [c.cls_label for c in d.candidates],
+    "explains": [c.n_explained for c in d.candidates],
+    "coverage": [round(c.coverage, 2) for c in d.candidates],
+    "explained findings": [", ".join(link.label for link in c.explained) for c in d.candidates],
+})
+# The classes keep their colours from the network views.
+kind_iri = {c.cls_label: str(kg.class_of(c.node)) for c in d.candidates}
+kinds = sorted(kind_iri)
+chart = alt.Chart(df).mark_bar().encode(
+    x=alt.X("explains:Q", title=f"findings explained (of {len(d.findings)})",
+            scale=alt.Scale(domain=[0, len(d.findings)]), axis=alt.Axis(tickMinStep=1)),
+    y=alt.Y("candidate:N", sort=list(df["candidate"]), title=None, axis=alt.Axis(labelLimit=240)),
+    color=alt.Color("kind:N", title="kind",
+                    scale=alt.Scale(domain=kinds,
+                                    range=[class_style(kind_iri[k]).colour for k in kinds])),
+    tooltip=["rank", "candidate", "kind", "explains", alt.Tooltip("coverage:Q", format=".0%"),
+             "explained findings"],
+)
+st.altair_chart(chart.properties(height=26 * len(df) + 30), width="stretch")
+st.caption("Ranked by the number of findings explained, then by coverage (the share of the "
+           "candidate's own findings in the graph that you picked), then by name.")
+
+if d.next_finding:
+    nf = d.next_finding
+    with st.container(border=True):
+        st.markdown(f"**Next best finding to ask about: {markdown_text(nf.label)}**")
+        st.markdown(markdown_text(nf.reason))
+        st.button(f"Add “{markdown_text(capitalise(nf.label))}” to my findings",
+                  key="differential_add",
+                  on_click=_add_finding, args=(nf.finding,))
+
+for rank, cand in enumerate(d.candidates[:SHOWN], 1):
+    title = (f"{rank}\\. {markdown_text(capitalise(cand.label))} ({cand.cls_label}): "
+             f"explains {cand.n_explained} of {len(d.findings)}")
+    with st.expander(title, expanded=rank <= 2):
+        for link in cand.links:
+            # Material icons ship with Streamlit; emoji would depend on the reader's fonts.
+            mark = (":green[:material/check_circle:]" if link.explained
+                    else ":red[:material/cancel:]")
+            st.markdown(f"{mark} **{markdown_text(capitalise(link.label))}**: "
+                        f"{markdown_text(link.reason)}")
+            if link.path is not None:
+                sources = [f"§ {markdown_text(p.section_label)}: “{markdown_text(p.claim_text)}”"
+                           for provs in link.path.sources for p in provs]
+                if sources:
+                    st.caption("  \n".join(sources))
+if len(d.candidates) > SHOWN:
+    st.caption(f"{len(d.candidates) - SHOWN} more candidates explain fewer findings: see the chart.")

@@ -1,0 +1,133 @@
+"""Relate page: "How are X and Y connected?" Paths with sources, a network, shared neighbours.
+
+A thin page over :func:`graph.relate.relate`. State lives under ``relate_*`` keys and in the URL
+(``?a=cm:X&b=cm:Y&len=3``), so a link reproduces the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from rdflib import URIRef
+
+from app.network_component import network
+from app.state import get_kg
+from app.ui import disclaimer, entity_picker, markdown_text
+from graph.entities import resolve
+from graph.errors import CausemapError
+from graph.explain import capitalise
+from graph.namespace import curie
+from graph.relate import MAX_LENGTH, connection_graph, relate
+from graph.render import legend, to_vis_data
+
+kg = get_kg()
+S = st.session_state
+
+
+def _words(shape: str) -> str:
+    """vis-network's shape names in words ("triangleDown" → "triangle down")."""
+    return re.sub(r"[A-Z]", lambda m: " " + m.group(0).lower(), shape)
+
+
+def _entity_param(name: str) -> URIRef | None:
+    raw = st.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return resolve(kg, raw)
+    except CausemapError as exc:
+        st.warning(f"The link's {name} is not in this graph: {markdown_text(str(exc))}")
+        return None
+
+
+def _sources_caption(path) -> str:
+    parts = []
+    for step, provs in zip(path.steps, path.sources):
+        for prov in provs:
+            hop = f"{kg.label(step.source)} → {kg.label(step.target)}"
+            parts.append(f"{markdown_text(hop)}: “{markdown_text(prov.claim_text)}” "
+                         f"(§ {markdown_text(prov.section_label)})")
+    return "  \n".join(parts) or "No source recorded."
+
+
+if "relate_init" not in S:
+    S.relate_init = True
+    S.relate_a = _entity_param("a")
+    S.relate_b = _entity_param("b")
+    try:
+        S.relate_len = min(MAX_LENGTH, max(1, int(st.query_params.get("len", 3))))
+    except ValueError:
+        S.relate_len = 3
+
+st.title("How are they connected?")
+disclaimer()
+st.write("Pick two entities to see every path between them, shortest first, through the relations "
+         "of the graph (never through merely being of the same kind), and what they share.")
+c1, c2, c3 = st.columns([2, 2, 1])
+with c1:
+    a = entity_picker(kg, "First entity", key="relate_a")
+with c2:
+    b = entity_picker(kg, "Second entity", key="relate_b")
+with c3:
+    st.slider("Longest path (steps)", 1, MAX_LENGTH, key="relate_len",
+              help="Longer paths find more connections, and more far-fetched ones.")
+
+params = {"len": str(S.relate_len)}
+params.update({k: curie(str(v)) for k, v in (("a", a), ("b", b)) if v})
+st.query_params.from_dict(params)
+
+if not a or not b:
+    st.info("Example: DiGeorge syndrome and hypoparathyroidism, or Parkinson's disease and "
+            "essential tremor.")
+    st.stop()
+if a == b:
+    st.warning("Pick two different entities.")
+    st.stop()
+
+c = relate(kg, URIRef(a), URIRef(b), int(S.relate_len))
+name_a, name_b = capitalise(kg.label(c.a)), kg.label(c.b)
+
+st.subheader(f"Paths ({len(c.paths)}{'+' if c.truncated else ''})")
+if not c.paths:
+    st.info(f"{markdown_text(name_a)} and {markdown_text(name_b)} are not connected within "
+            f"{c.max_length} steps. "
+            "Allow longer paths with the slider.")
+else:
+    left, right = st.columns([1, 1], gap="medium")
+    with left:
+        for i, path in enumerate(c.paths, 1):
+            st.markdown(f"**{i}.** {markdown_text(path.sentence)}")
+            with st.expander(f"Sources of path {i}", expanded=False):
+                st.markdown(_sources_caption(path))
+        if c.truncated:
+            st.caption(f"Only the first {len(c.paths)} paths are listed.")
+    with right:
+        choices = ["all paths", *[f"path {i}" for i in range(1, len(c.paths) + 1)]]
+        shown = st.selectbox("Highlight", choices, key="relate_highlight")
+        chosen = c.paths if shown == "all paths" else [c.paths[choices.index(shown) - 1]]
+        highlight = [str(n) for p in chosen for n in p.nodes]
+        data = to_vis_data(connection_graph(kg, c, include_shared=False), highlight=highlight,
+                           selected=str(c.a))
+        network(data, key="relate_network", height=460)
+        st.caption("Shapes: " + ", ".join(f"{name} {_words(shape)}"
+                                          for name, _colour, shape in legend()))
+
+st.subheader("Shared neighbours")
+if not c.shared:
+    st.info(f"{markdown_text(name_a)} and {markdown_text(name_b)} have no neighbour in common, "
+            "directly or through a mechanism.")
+else:
+    st.caption("What both reach directly, or through one of their mechanisms.")
+    for s in c.shared:
+        if s.cls_label == "Mechanism" and s.direct:
+            st.success(markdown_text(s.sentence), icon=":material/link:")
+    # st.table wraps the sentences (st.dataframe cuts them) and reads Markdown: escape the data.
+    st.table(
+        {"class": [s.cls_label for s in c.shared],
+         "shared neighbour": [markdown_text(s.label) for s in c.shared],
+         f"how {markdown_text(kg.label(c.a))} reaches it":
+             [markdown_text(s.via_a.sentence) for s in c.shared],
+         f"how {markdown_text(kg.label(c.b))} reaches it":
+             [markdown_text(s.via_b.sentence) for s in c.shared]},
+        hide_index=True)

@@ -1,0 +1,103 @@
+"""Treatments page: what a treatment acts on, what it reaches, which symptom paths it interrupts.
+
+A thin page over :func:`graph.treatments.treatment_view`. The treatment lives under
+``treatments_pick`` and in the URL (``?treatment=cm:X``).
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+from rdflib import URIRef
+
+from app.network_component import network
+from app.state import get_kg
+from app.ui import disclaimer, entity_picker, markdown_text
+from graph.entities import resolve
+from graph.errors import CausemapError
+from graph.explain import capitalise
+from graph.namespace import CM, curie
+from graph.render import legend, to_vis_data
+from graph.treatments import treatment_graph, treatment_view
+
+kg = get_kg()
+S = st.session_state
+
+
+def _words(shape: str) -> str:
+    """vis-network's shape names in words ("triangleDown" → "triangle down")."""
+    return re.sub(r"[A-Z]", lambda m: " " + m.group(0).lower(), shape)
+
+
+def _sources(path) -> str:
+    return "  \n".join(f"§ {markdown_text(p.section_label)}: “{markdown_text(p.claim_text)}”"
+                       for provs in path.sources for p in provs) or "No source recorded."
+
+
+if "treatments_init" not in S:
+    S.treatments_init = True
+    S.treatments_pick = None
+    raw = st.query_params.get("treatment")
+    if raw:
+        try:
+            node = resolve(kg, raw)
+        except CausemapError as exc:
+            st.warning(f"The link's treatment is not in this graph: {markdown_text(str(exc))}")
+        else:
+            if kg.class_of(node) == CM.Treatment:
+                S.treatments_pick = node
+
+st.title("Treatments")
+disclaimer()
+pick = entity_picker(kg, "Treatment", key="treatments_pick", classes={CM.Treatment},
+                     placeholder="e.g. calcium replacement")
+st.query_params.from_dict({"treatment": curie(str(pick))} if pick else {})
+if not pick:
+    st.info("Pick a treatment to see which mechanisms and conditions it acts on, and which "
+            "symptom paths it interrupts.")
+    st.stop()
+
+v = treatment_view(kg, URIRef(pick))
+st.header(markdown_text(capitalise(v.label)))
+if v.definition:
+    st.markdown(markdown_text(v.definition))
+
+left, right = st.columns(2, gap="medium")
+with left:
+    st.subheader("Acts on")
+    # st.table wraps long cells (st.dataframe cuts them) and reads Markdown: escape the data.
+    st.table({"target": [markdown_text(t.label) for t in v.targets],
+              "class": [t.cls_label for t in v.targets],
+              "source": [markdown_text("; ".join(f"§ {p.section_label}"
+                                                 for provs in t.path.sources for p in provs))
+                         for t in v.targets]},
+             hide_index=True)
+    st.subheader("Conditions it reaches")
+    if not v.conditions:
+        st.caption("No condition: the graph links this treatment only to triggers, mechanisms or "
+                   "symptoms.")
+    for c in v.conditions:
+        st.markdown(f"- {markdown_text(c.path.sentence)}")
+with right:
+    st.subheader("Symptom paths it interrupts")
+    st.caption("Chains from a mechanism or trigger it acts on down to a symptom.")
+    if not v.interrupted:
+        st.info("None traced.")
+    for path in v.interrupted:
+        st.markdown(f"- {markdown_text(path.sentence)}")
+        st.caption(_sources(path))
+    for u in v.untraced:
+        st.info(f"The graph says this treatment treats {markdown_text(kg.label(u))} but not "
+                "through which mechanism, so no symptom path is traced for it.")
+    if v.symptoms:
+        st.markdown("**Symptoms it reaches:** " + ", ".join(markdown_text(kg.label(s))
+                                                            for s in v.symptoms))
+
+st.subheader("In the network")
+H = treatment_graph(kg, v)
+# Everything drawn belongs to a listed sentence, so nothing is dimmed; the treatment is selected.
+network(to_vis_data(H, selected=str(v.node), highlight=list(H.nodes)), key="treatments_network",
+        height=420)
+st.caption("The treatment, what it acts on, and the paths it interrupts.  ·  "
+           + "Shapes: " + ", ".join(f"{name} {_words(shape)}" for name, _colour, shape in legend()))

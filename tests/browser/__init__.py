@@ -1,0 +1,1 @@
+"""Browser tests: a real Streamlit server driven by headless Debian Chromium (see conftest)."""

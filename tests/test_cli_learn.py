@@ -1,0 +1,179 @@
+"""The learning commands of ``causemap``: relate, compare, differential, quiz, hubs, treatment.
+
+Commands run in-process through :func:`graph.cli.main` (the real entry point, with its error
+handling and exit codes); the interactive quiz runs through typer's ``CliRunner`` to feed stdin.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from graph import cli
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """Run ``causemap ARGS…`` in-process; return (exit code, stdout, stderr)."""
+    def _run(*args: str):
+        monkeypatch.setattr(sys, "argv", ["causemap", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main()
+        out, err = capsys.readouterr()
+        return exit_info.value.code, out, err
+    return _run
+
+
+def test_relate(run):
+    code, out, err = run("relate", "DiGeorge syndrome", "hypoparathyroidism")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == ("Paths between DiGeorge syndrome and hypoparathyroidism "
+                        "(up to 3 steps, shortest first):")
+    assert lines[1] == ("  1. DiGeorge syndrome acts through hypocalcemia, which is a mechanism of "
+                        "hypoparathyroidism.")
+    assert "§4. DiGeorge Syndrome" in lines[2]
+    assert ("    - DiGeorge syndrome and hypoparathyroidism both act through hypocalcemia, which can "
+            "cause upper-lip twitching and is treated by calcium replacement.") in lines
+
+
+def test_relate_without_sources_and_with_a_short_limit(run):
+    code, out, _ = run("relate", "als", "parkinsons", "--max-length", "4", "--limit", "2",
+                       "--no-sources")
+    assert code == 0
+    assert "§" not in out
+    assert "more paths not shown (raise --limit above 2)" in out
+
+
+def test_compare(run):
+    code, out, err = run("compare", "essential tremor", "parkinsons")
+    assert code == 0, err
+    assert out.splitlines()[0] == "Comparing essential tremor | Parkinson's disease"
+    assert "  shared: tremor of the hands, upper-lip twitching" in out
+    assert "  only Parkinson's disease: dopamine deficiency, neurodegeneration" in out
+    assert "similarity 2/8 = 0.25." in out
+
+
+def test_compare_three_shows_what_two_share(run):
+    code, out, _ = run("compare", "als", "parkinsons", "essential tremor")
+    assert code == 0
+    assert ("  shared by amyotrophic lateral sclerosis and Parkinson's disease: neurodegeneration"
+            in out)
+
+
+def test_compare_marks_what_comes_through_a_mechanism(run):
+    code, out, _ = run("compare", "DiGeorge syndrome", "Tourette syndrome")
+    assert code == 0
+    treatments = out.split("\nTreatments\n")[1].split("\n\n")[0]
+    assert "  only DiGeorge syndrome: calcium replacement (via hypocalcemia)" in treatments
+    assert "  only Tourette syndrome: medication for tics" in treatments
+
+
+def test_differential(run):
+    code, out, err = run("differential", "upper-lip twitching", "tremor of the hands",
+                         "age over 40", "--limit", "20")
+    assert code == 0, err
+    assert out.startswith("Learning exercise:")
+    et = out.index("1. essential tremor (Condition): explains 3 of 3")
+    pd_ = out.index("2. Parkinson's disease (Condition): explains 2 of 3")
+    digeorge = out.index("DiGeorge syndrome (Condition): explains 1 of 3")
+    assert et < pd_ < digeorge
+    assert "✗ age 40 or older: The graph does not link Parkinson's disease to age 40 or older." in out
+    assert "Next best finding: Ask about slurred speech" in out
+
+
+def test_differential_with_a_synonym(run):
+    code, out, _ = run("differential", "stopping coffee")
+    assert code == 0
+    assert "1. substance withdrawal (Trigger or exposure): explains 1 of 1" in out
+
+
+def test_quiz_prints_an_answer_key_when_not_interactive(run):
+    code, out, _ = run("quiz", "--seed", "3", "-n", "4")
+    assert code == 0
+    assert out.count("\nQ") == 4 and out.count("   Answer: ") == 4
+    assert "Source: §" in out and "Score:" not in out
+    assert run("quiz", "--seed", "3", "-n", "4")[1] == out  # the seed fixes the quiz
+
+
+def test_quiz_scores_given_answers(run):
+    _, key, _ = run("quiz", "--seed", "3", "-n", "2")
+    first = key.split("   Answer: ")[1][0]
+    code, out, _ = run("quiz", "--seed", "3", "-n", "2", "--answers", f"{first},")
+    assert code == 0
+    assert "   Right. Answer: " in out
+    assert out.rstrip().endswith("Score: 1/1 right (1 unanswered)")
+
+
+def test_quiz_interactive(kg):
+    runner = CliRunner()
+    first = runner.invoke(cli.app, ["quiz", "--seed", "1", "-n", "2", "--no-interactive"])
+    key = [line.split("Answer: ")[1][0] for line in first.output.splitlines() if "Answer: " in line]
+    wrong = "B" if key[1] != "B" else "C"
+    result = runner.invoke(cli.app, ["quiz", "--seed", "1", "-n", "2", "--interactive"],
+                           input=f"x\n{key[0]}\n{wrong}\n")
+    assert result.exit_code == 0, result.output
+    assert "Please type one of the option letters." in result.output
+    assert "Right." in result.output and "Not quite: you chose" in result.output
+    assert result.output.rstrip().endswith("Score: 1/2 right")
+
+
+def test_quiz_interactive_can_stop_early(kg):
+    result = CliRunner().invoke(cli.app, ["quiz", "-n", "3", "--interactive"], input="q\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("Score: 0/0 right (3 unanswered)")
+
+
+def test_hubs(run):
+    code, out, _ = run("hubs", "--top", "3")
+    assert code == 0
+    assert "   3  autonomic stress response: dilated pupils, facial flushing, watery eyes" in out
+    assert "upper-lip twitching" in out.split("Hubs and bridges")[1].splitlines()[1]
+    assert "betweenness: Betweenness is the share of shortest paths" in out
+
+
+def test_treatment(run):
+    code, out, _ = run("treatment", "levodopa")
+    assert code == 0
+    assert out.startswith("Dopamine replacement: ")
+    assert ("  Parkinson's disease acts through dopamine deficiency, which can cause tremor of the "
+            "hands.") in out
+
+
+def test_treatment_without_a_traced_path(run):
+    code, out, _ = run("treatment", "tic medication")
+    assert code == 0
+    assert "Symptom paths it interrupts: none traced" in out
+    assert "does not say through which mechanism it treats Tourette syndrome" in out
+
+
+@pytest.mark.parametrize("args,code,message", [
+    # an entity that does not exist
+    (("relate", "xyzzy", "hypocalcemia"), 2, "no entity called 'xyzzy'"),
+    # the same entity twice: "no path" is a failed check (exit 1), as for `causemap path`
+    (("relate", "hypocalcemia", "low calcium"), 1, "pick two different entities"),
+    # a path length the command does not allow
+    (("relate", "als", "parkinsons", "--max-length", "9"), 2, "--max-length"),
+    # compare needs two or three
+    (("compare", "als"), 2, "compare takes two or three conditions, got 1"),
+    (("compare", "als", "parkinsons", "essential tremor", "stroke"), 2, "got 4"),
+    # compare takes conditions or triggers
+    (("compare", "als", "hypocalcemia"), 2, "hypocalcemia is a mechanism; compare conditions"),
+    # a differential needs findings
+    (("differential", "calcium replacement"), 2, "calcium replacement is a treatment, not a finding"),
+    # quiz arguments
+    (("quiz", "--kind", "riddle"), 2, "unknown question kind 'riddle'"),
+    (("quiz", "-n", "2", "--answers", "A,Q"), 2, "answer 2 'Q' is not one of the options"),
+    (("quiz", "-n", "1", "--answers", "A,B"), 2, "--answers has 2 answers for 1 questions"),
+    # the treatment view takes treatments
+    (("treatment", "hypocalcemia"), 2, "hypocalcemia is a mechanism, not a treatment"),
+])
+def test_errors_are_one_line(run, args, code, message):
+    exit_code, out, err = run(*args)
+    assert exit_code == code, (out, err)
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 or "Usage:" in err, err
+    assert "Traceback" not in err
+    assert message in err

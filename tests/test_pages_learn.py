@@ -1,0 +1,267 @@
+"""AppTest for the Learn pages: Relate, Compare, Differential, Treatments, Quiz, Hubs & bridges.
+
+Each page file runs on its own (``AppTest.from_file``), the way the router runs it; the tests pick
+entities, press buttons and follow deep links, then assert what the page shows, charts included
+(Altair specs and the data they plot, decoded from the Arrow payload Streamlit sends).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.namespace import entity
+from graph.quiz import make_quiz
+from graph.store import ROOT
+
+PAGES = ROOT / "app" / "app_pages"
+DISCLAIMER_START = "⚕️ Causemap is for learning"
+
+
+def open_page(name: str, **params: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """Every Altair chart on the page: its Vega-Lite spec and the data it plots."""
+    found = []
+    for el in at.get("vega_lite_chart"):
+        spec = json.loads(el.proto.spec)
+        frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in el.proto.datasets]
+        found.append((spec, frames[0] if frames else pd.DataFrame()))
+    return found
+
+
+def marks(spec: dict) -> list[str]:
+    layers = spec.get("layer", [spec])
+    return [m if isinstance(m, str) else m["type"] for m in (layer["mark"] for layer in layers)]
+
+
+def texts(at: AppTest) -> list[str]:
+    """Markdown as written, with the escaping backslashes dropped."""
+    return [m.value.replace("\\", "") for m in at.markdown]
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(c.value.startswith(DISCLAIMER_START) for c in at.caption), "no disclaimer"
+
+
+# -- Relate ----------------------------------------------------------------------------------------
+
+def test_relate_asks_for_two_entities(kg):
+    at = open_page("relate")
+    assert_clean(at)
+    assert "DiGeorge syndrome and hypoparathyroidism" in at.info[0].value
+
+
+def test_relate_picking_two_entities_shows_paths_network_and_shared(kg):
+    at = open_page("relate")
+    at.selectbox(key="relate_a").set_value(entity("DiGeorgeSyndrome"))
+    at.selectbox(key="relate_b").set_value(entity("Hypoparathyroidism")).run()
+    assert_clean(at)
+    shown = texts(at)
+    assert ("**1.** DiGeorge syndrome acts through hypocalcemia, which is a mechanism of "
+            "hypoparathyroidism.") in shown
+    assert any("§ 4. DiGeorge Syndrome" in t for t in shown)
+    assert at.success[0].value.replace("\\", "") == (
+        "DiGeorge syndrome and hypoparathyroidism both act through hypocalcemia, which can cause "
+        "upper-lip twitching and is treated by calcium replacement.")
+    shared = at.table[0].value
+    assert list(shared["shared neighbour"].str.replace("\\", "")) == [
+        "hypocalcemia", "upper-lip twitching", "calcium replacement"]
+    assert at.query_params["a"] == "cm:DiGeorgeSyndrome"
+    network = at.session_state["relate_network"]
+    assert network == {"selected": None}  # the component is drawn, nothing clicked yet
+
+
+def test_relate_deep_link_and_path_length(kg):
+    at = open_page("relate", a="cm:EssentialTremor", b="cm:ParkinsonsDisease", len="1")
+    assert_clean(at)
+    assert "not connected within 1 steps" in at.info[0].value
+    at.slider(key="relate_len").set_value(2).run()
+    assert [s.value for s in at.subheader][0] == "Paths (2)"
+    assert at.query_params["len"] == "2"
+
+
+def test_relate_same_entity_twice(kg):
+    at = open_page("relate", a="cm:Hypocalcemia", b="low calcium")
+    assert at.warning[0].value == "Pick two different entities."
+
+
+def test_relate_bad_link_warns(kg):
+    at = open_page("relate", a="cm:NoSuchThing")
+    assert "not in this graph" in at.warning[0].value
+    assert_clean(at)
+
+
+# -- Compare ---------------------------------------------------------------------------------------
+
+def test_compare_side_by_side_shared_and_heatmap(kg):
+    at = open_page("compare")
+    assert_clean(at)
+    at.multiselect(key="compare_sel").set_value([entity("EssentialTremor"),
+                                                entity("ParkinsonsDisease")]).run()
+    assert_clean(at)
+    assert [s.value for s in at.subheader][:2] == ["Essential tremor", "Parkinson's disease"]
+    table = at.table[0].value.set_index("")
+    assert table.loc["Symptoms and signs", "shared by all"].replace("\\", "") == (
+        "tremor of the hands, upper-lip twitching")
+    assert table.loc["Anatomy", "only Parkinson's disease"] == "substantia nigra"
+    assert ("Essential tremor and Parkinson's disease share 2 of their 8 features (tremor of the "
+            "hands, upper-lip twitching): similarity 2/8 = 0.25.") in texts(at)
+    (spec, data), = charts(at)
+    assert marks(spec) == ["rect", "text"]
+    cell = data[(data.a == "essential tremor") & (data.b == "Parkinson's disease")]
+    assert cell.similarity.tolist() == [0.25]
+    assert "Jaccard" in " ".join(c.value for c in at.caption)
+    assert at.query_params["c"] == "cm:EssentialTremor,cm:ParkinsonsDisease"
+
+
+def test_compare_deep_link_three(kg):
+    at = open_page("compare", c="cm:AmyotrophicLateralSclerosis,parkinsons,cm:EssentialTremor")
+    assert_clean(at)
+    table = at.table[0].value.set_index("")
+    assert len(table.columns) == 5  # shared by all, shared by two, and one per condition
+    assert table.loc["Mechanisms", "shared by two"].replace("\\", "") == (
+        "neurodegeneration (amyotrophic lateral sclerosis and Parkinson's disease)")
+
+
+def test_compare_heatmap_is_shown_before_any_choice(kg):
+    at = open_page("compare")
+    (spec, data), = charts(at)
+    assert set(data.a) == set(data.b) and "stroke" not in set(data.a)
+    assert "Not shown, having no mechanisms" in at.caption[-1].value
+
+
+# -- Differential ----------------------------------------------------------------------------------
+
+def test_differential_is_labelled_a_learning_exercise(kg):
+    at = open_page("differential")
+    assert_clean(at)
+    assert at.warning[0].value.startswith("**Learning exercise:")
+    assert "not a diagnosis" in at.warning[0].value
+
+
+def test_differential_ranks_and_explains(kg):
+    at = open_page("differential")
+    at.multiselect(key="differential_findings").set_value(
+        [entity("UpperLipTwitching"), entity("HandTremor"), entity("AgeOver40")]).run()
+    assert_clean(at)
+    titles = [e.label.replace("\\", "") for e in at.expander]
+    assert titles[0] == "1. Essential tremor (Condition): explains 3 of 3"
+    assert titles[1] == "2. Parkinson's disease (Condition): explains 2 of 3"
+    digeorge = next(i for i, t in enumerate(titles) if "DiGeorge syndrome" in t)
+    assert digeorge > 1
+    shown = texts(at)
+    assert any(t.endswith("Age 40 or older**: The graph does not link Parkinson's disease to age "
+                          "40 or older.") for t in shown)
+    (spec, data), = charts(at)
+    assert marks(spec) == ["bar"]
+    assert data.candidate.tolist()[:2] == ["essential tremor", "Parkinson's disease"]
+    assert "**Next best finding to ask about: slurred speech**" in shown
+
+
+def test_differential_next_finding_button_adds_it(kg):
+    at = open_page("differential", f="cm:UpperLipTwitching,cm:HandTremor,cm:AgeOver40")
+    at.button(key="differential_add").click().run()
+    assert_clean(at)
+    assert at.multiselect(key="differential_findings").value[-1] == entity("SlurredSpeech")
+    assert at.query_params["f"].endswith(",cm:SlurredSpeech")
+
+
+def test_differential_stopping_coffee(kg):
+    at = open_page("differential", f="stopping coffee")
+    assert at.expander[0].label.replace("\\", "").startswith("1. Substance withdrawal")
+
+
+# -- Treatments ------------------------------------------------------------------------------------
+
+def test_treatments_page(kg):
+    at = open_page("treatments")
+    assert_clean(at)
+    at.selectbox(key="treatments_pick").set_value(entity("CalciumReplacement")).run()
+    assert_clean(at)
+    shown = texts(at)
+    assert ("- DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip "
+            "twitching.") in shown
+    assert ("- DiGeorge syndrome acts through hypocalcemia, which is treated by calcium "
+            "replacement.") in shown
+    assert list(at.table[0].value["target"]) == ["hypocalcemia", "hypoparathyroidism"]
+    assert at.query_params["treatment"] == "cm:CalciumReplacement"
+
+
+def test_treatments_untraced(kg):
+    at = open_page("treatments", treatment="cm:TicMedication")
+    assert_clean(at)
+    infos = [i.value for i in at.info]
+    assert "None traced." in infos
+    assert any("treats Tourette syndrome but not through which mechanism" in i for i in infos)
+
+
+# -- Quiz ------------------------------------------------------------------------------------------
+
+def test_quiz_feedback_and_score(kg):
+    at = open_page("quiz", seed="4")
+    assert_clean(at)
+    q = make_quiz(kg, n=8, seed=4)[0]
+    assert at.markdown[0].value.replace("\\", "") == f"#### {q.prompt}"
+    at.radio(key="quiz_choice_4_0").set_value(q.correct).run()  # choosing reruns, as in a browser
+    at.button(key="quiz_check").click().run()
+    assert_clean(at)
+    assert at.success[0].value.startswith("Right:")
+    assert any(t.startswith("**Why:** ") and q.paths[0].sentence in t for t in texts(at))
+    assert "Source: §" in at.caption[-1].value
+    assert at.metric[0].value == "1 / 1"
+
+    at.button(key="quiz_next").click().run()
+    second = make_quiz(kg, n=8, seed=4)[1]
+    at.radio(key="quiz_choice_4_1").set_value((second.correct + 1) % len(second.options)).run()
+    at.button(key="quiz_check").click().run()
+    assert at.error[0].value.startswith("Not quite: you chose")
+    assert at.metric[0].value == "1 / 2"
+
+
+def test_quiz_seed_changes_the_quiz_and_resets_the_score(kg):
+    at = open_page("quiz")
+    first_prompt = at.markdown[0].value
+    at.number_input(key="quiz_seed").set_value(5).run()
+    assert_clean(at)
+    assert at.markdown[0].value != first_prompt
+    assert at.metric[0].value == "0 / 0"
+    assert at.query_params["seed"] == "5"
+
+
+# -- Hubs & bridges --------------------------------------------------------------------------------
+
+def test_hubs_charts_and_meanings(kg):
+    at = open_page("hubs")
+    assert_clean(at)
+    (mech_spec, mech), (cent_spec, cent) = charts(at)
+    assert marks(mech_spec) == ["bar"] and marks(cent_spec) == ["bar"]
+    assert mech.mechanism.tolist()[0] == "autonomic stress response"
+    assert mech["symptoms explained"].tolist()[0] == 3
+    assert cent.entity.tolist()[0] == "upper-lip twitching"
+    assert at.info[0].value.startswith("Betweenness is the share of shortest paths")
+    assert any(t.startswith("**Cut point**: A cut point is a concept") for t in texts(at))
+
+
+@pytest.mark.parametrize("measure,first_words", [
+    ("degree", "Degree counts the concepts"),
+    ("betweenness", "Betweenness is the share"),
+])
+def test_hubs_measure_switch(kg, measure, first_words):
+    at = open_page("hubs")
+    at.radio(key="hubs_measure").set_value(measure).run()
+    assert_clean(at)
+    assert at.info[0].value.startswith(first_words)
+    _, (_, cent) = charts(at)
+    assert cent[measure].tolist() == sorted(cent[measure], reverse=True)
+    assert at.query_params["measure"] == measure
