@@ -37,7 +37,9 @@ PAGES = [
     ("About", "home.py", "Overview", ":material/info:", "overview"),
 ]
 
-st.set_page_config(page_title="Causemap", page_icon=":material/hub:", layout="wide")
+# A local favicon: a material-icon page_icon makes the browser fetch it from Google's font servers.
+st.set_page_config(page_title="Causemap", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+                   layout="wide")
 
 sections: dict[str, list] = {}
 for section, file, title, icon, url in PAGES:

@@ -20,7 +20,7 @@ from graph.explain import capitalise
 from graph.export import view_graph
 from graph.namespace import curie
 from graph.network import DEFAULT_MAX_NODES, bounded_view, to_networkx
-from graph.render import legend, standalone_html, to_vis_data
+from graph.render import legend, legend_svg, standalone_html, to_vis_data
 from graph.schema import class_table, relation_table
 
 kg = get_kg()
@@ -120,7 +120,8 @@ view = bounded_view(
 left, right = st.columns([3, 2], gap="medium")
 with left:
     where = (f"around **{markdown_text(capitalise(kg.label(URIRef(S.explore_focus))))}** "
-             f"({S.explore_radius} hops)" if S.explore_focus else "the whole graph")
+             f"({S.explore_radius} hop{'s' if S.explore_radius > 1 else ''})" if S.explore_focus
+             else "the whole graph")
     st.markdown(f"Showing {view.graph.number_of_nodes()} entities and "
                 f"{view.graph.number_of_edges()} relations of {where}.")
     if view.hidden:
@@ -134,7 +135,9 @@ with left:
     if clicked and clicked != S.explore_selected and clicked in G:
         S.explore_selected = clicked
         st.rerun()
-    st.caption("  ·  ".join(f"{glyph} {name}" for name, _colour, glyph in legend()))
+    # The legend is built from the renderer's constants only (no data), so inline SVG is safe here.
+    st.markdown(" &nbsp; ".join(f"{legend_svg(shape, colour)} {name}"
+                                for name, colour, shape in legend()), unsafe_allow_html=True)
     d1, d2 = st.columns(2)
     d1.download_button("Download view as HTML", standalone_html(view.graph, title="Causemap view"),
                        file_name="causemap-view.html", mime="text/html", width="stretch")
