@@ -127,9 +127,9 @@ with left:
     if view.hidden:
         c1, c2 = st.columns([3, 1])
         c1.warning(f"{view.hidden} more not shown: the view is capped at {int(S.explore_cap)} nodes.")
-        if c2.button("Show 100 more", key="explore_more"):
-            S.explore_cap = int(S.explore_cap) + 100
-            st.rerun()
+        # A callback: the cap is a widget's state, which may only change before the widget runs.
+        c2.button("Show 100 more", key="explore_more",
+                  on_click=lambda: S.update(explore_cap=int(S.explore_cap) + 100))
     data = to_vis_data(view.graph, selected=S.explore_selected)
     clicked = network(data, key="explore_network", height=620)
     if clicked and clicked != S.explore_selected and clicked in G:
