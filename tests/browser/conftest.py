@@ -1,7 +1,8 @@
 """Shared fixtures for tests that drive a real Streamlit app in headless Chromium.
 
-``streamlit_server(script, query_string="")`` starts ``streamlit run`` on 127.0.0.1 and a free port,
-waits for ``/_stcore/health`` and returns the page URL (every server is stopped at teardown);
+``streamlit_server(script, query_string="", env=None)`` starts ``streamlit run`` on 127.0.0.1 and a
+free port (``env`` adds or overrides environment variables, e.g. ``CAUSEMAP_DATA``), waits for
+``/_stcore/health`` and returns the page URL (every server is stopped at teardown);
 ``browser_page`` is a fresh Chromium page that records every request, dialog and console error, so a
 test can assert that nothing left the machine and no injected script ran. Chromium is Debian's
 (``/usr/bin/chromium``, installed by ``.ci/run``), never a Playwright download. Without it the tests
@@ -71,12 +72,17 @@ class StreamlitServer:
                 self.process.wait(timeout=10)
 
 
-def start_streamlit(script: Path, log_dir: Path, query_string: str = "") -> StreamlitServer:
-    """Start ``streamlit run script`` headless on 127.0.0.1 and wait until it answers."""
+def start_streamlit(script: Path, log_dir: Path, query_string: str = "",
+                    env: dict[str, str] | None = None) -> StreamlitServer:
+    """Start ``streamlit run script`` headless on 127.0.0.1 and wait until it answers.
+
+    ``env`` holds extra environment variables for the server, on top of this process's.
+    """
     port = free_port()
     log = log_dir / f"streamlit-{port}.log"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT),
-                                                                      os.environ.get("PYTHONPATH")]))}
+                                                                      os.environ.get("PYTHONPATH")])),
+           **(env or {})}  # the caller's variables win
     command = [sys.executable, "-m", "streamlit", "run", str(script),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
@@ -100,11 +106,11 @@ def start_streamlit(script: Path, log_dir: Path, query_string: str = "") -> Stre
 
 @pytest.fixture
 def streamlit_server(tmp_path):
-    """Factory: ``url = streamlit_server(script_path, query_string="")``; stopped at teardown."""
+    """Factory: ``url = streamlit_server(script, query_string="", env=None)``; stopped at teardown."""
     servers: list[StreamlitServer] = []
 
-    def start(script: str | Path, query_string: str = "") -> str:
-        server = start_streamlit(Path(script), tmp_path, query_string)
+    def start(script: str | Path, query_string: str = "", env: dict[str, str] | None = None) -> str:
+        server = start_streamlit(Path(script), tmp_path, query_string, env)
         servers.append(server)
         return server.url
 
