@@ -186,3 +186,14 @@ def test_console_script_real_exit_code():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.startswith("causemap: error:") and "Traceback" not in proc.stderr
+
+
+def test_export_html_view_is_offline(run, tmp_path):
+    out_file = tmp_path / "view.html"
+    code, _, err = run("export", "--format", "html", "--focus", "hypocalcemia", "--radius", "1",
+                       "--output", str(out_file))
+    assert code == 0, err
+    page = out_file.read_text(encoding="utf-8")
+    assert "DiGeorge syndrome" in page and "vis.Network" in page or "vis-network" in page
+    import re
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
