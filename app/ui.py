@@ -58,3 +58,26 @@ def markdown_text(text: str) -> str:
     """Escape Markdown in data text so that it shows literally in st.markdown/st.write."""
     specials = "\\`*_{}[]()#+-.!|<>~$"
     return "".join("\\" + c if c in specials else c for c in text)
+
+
+def entities_from_param(kg: KnowledgeGraph, name: str, allowed, *, limit: int | None = None) -> list[URIRef]:
+    """Entities named in a comma-separated URL parameter, in order, without repeats.
+
+    Names that do not resolve, or are not in ``allowed``, are skipped with a warning, so a stale
+    link still opens the page.
+    """
+    from graph.entities import resolve
+    from graph.errors import CausemapError
+
+    picked: list[URIRef] = []
+    for raw in (st.query_params.get(name) or "").split(","):
+        if not raw.strip():
+            continue
+        try:
+            node = resolve(kg, raw.strip())
+        except CausemapError as exc:
+            st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
+            continue
+        if node in allowed and node not in picked:
+            picked.append(node)
+    return picked[:limit] if limit else picked

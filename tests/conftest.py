@@ -11,3 +11,22 @@ from graph.store import KnowledgeGraph, load
 def kg() -> KnowledgeGraph:
     """The bundled knowledge graph."""
     return load()
+
+
+@pytest.fixture
+def run_cli(capsys, monkeypatch):
+    """Run ``causemap ARGS…`` in-process through the console entry point.
+
+    Returns (exit code, stdout, stderr), so tests see the same codes and one-line errors as users.
+    """
+    import sys
+
+    from graph import cli
+
+    def _run(*args: str):
+        monkeypatch.setattr(sys, "argv", ["causemap", *args])
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main()
+        out, err = capsys.readouterr()
+        return exit_info.value.code, out, err
+    return _run

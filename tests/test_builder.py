@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 
 import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph import cli
 from graph.builder import (TEMPLATES, build, get_template, inline_values, sparql_term,
                            values_clause)
 from graph.entities import resolve
@@ -109,16 +107,6 @@ def test_the_builder_and_its_named_twin_give_the_same_answer(kg, name, entities)
     assert result.rows == twin.rows
 
 
-@pytest.fixture
-def run_cli(capsys, monkeypatch):
-    """Run ``causemap ARGS…`` in-process; return (exit code, stdout, stderr)."""
-    def _run(*args: str):
-        monkeypatch.setattr(sys, "argv", ["causemap", *args])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-        out, err = capsys.readouterr()
-        return exit_info.value.code, out, err
-    return _run
 
 
 @pytest.mark.parametrize("name, entities", PARITY[::2],

@@ -13,22 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from graph import cli
 from graph.store import DATA_DIR, ROOT
 
 CAUSEMAP = str(Path(sys.executable).parent / "causemap")
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """Run ``causemap ARGS…`` in-process; return (exit code, stdout, stderr)."""
-    def _run(*args: str):
-        monkeypatch.setattr(sys, "argv", ["causemap", *args])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-        out, err = capsys.readouterr()
-        return exit_info.value.code, out, err
-    return _run
+def run(run_cli):
+    """``causemap ARGS…`` in-process (see tests/conftest.py)."""
+    return run_cli
 
 
 def one_error_line(err: str) -> str:

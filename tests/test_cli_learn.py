@@ -6,7 +6,6 @@ handling and exit codes); the interactive quiz runs through typer's ``CliRunner`
 
 from __future__ import annotations
 
-import sys
 
 import pytest
 from typer.testing import CliRunner
@@ -15,15 +14,9 @@ from graph import cli
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """Run ``causemap ARGS…`` in-process; return (exit code, stdout, stderr)."""
-    def _run(*args: str):
-        monkeypatch.setattr(sys, "argv", ["causemap", *args])
-        with pytest.raises(SystemExit) as exit_info:
-            cli.main()
-        out, err = capsys.readouterr()
-        return exit_info.value.code, out, err
-    return _run
+def run(run_cli):
+    """``causemap ARGS…`` in-process (see tests/conftest.py)."""
+    return run_cli
 
 
 def test_relate(run):

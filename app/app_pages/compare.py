@@ -12,11 +12,9 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.state import get_kg
-from app.ui import disclaimer, entity_options, markdown_text
+from app.ui import entities_from_param, disclaimer, entity_options, markdown_text
 from graph.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
                            compare, similarity_matrix)
-from graph.entities import resolve
-from graph.errors import CausemapError
 from graph.explain import capitalise
 from graph.namespace import curie
 
@@ -31,17 +29,7 @@ def _label(e: URIRef) -> str:
 
 if "compare_init" not in S:
     S.compare_init = True
-    picked = []
-    for raw in (st.query_params.get("c") or "").split(","):
-        if raw.strip():
-            try:
-                node = resolve(kg, raw.strip())
-            except CausemapError as exc:
-                st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
-                continue
-            if node in OPTIONS and node not in picked:
-                picked.append(node)
-    S.compare_sel = picked[:3]
+    S.compare_sel = entities_from_param(kg, "c", OPTIONS, limit=3)
 
 st.title("Compare conditions")
 disclaimer()

@@ -12,10 +12,8 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.state import get_kg
-from app.ui import disclaimer, markdown_text
+from app.ui import entities_from_param, disclaimer, markdown_text
 from graph.differential import LEARNING_NOTE, differential, finding_options
-from graph.entities import resolve
-from graph.errors import CausemapError
 from graph.explain import capitalise
 from graph.namespace import curie
 from graph.render import class_style
@@ -37,17 +35,7 @@ def _add_finding(node: URIRef) -> None:
 
 if "differential_init" not in S:
     S.differential_init = True
-    picked = []
-    for raw in (st.query_params.get("f") or "").split(","):
-        if raw.strip():
-            try:
-                node = resolve(kg, raw.strip())
-            except CausemapError as exc:
-                st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
-                continue
-            if node in OPTIONS and node not in picked:
-                picked.append(node)
-    S.differential_findings = picked
+    S.differential_findings = entities_from_param(kg, "f", OPTIONS)
 
 st.title("Differential trainer")
 st.warning(f"**{LEARNING_NOTE}**", icon=":material/school:")
