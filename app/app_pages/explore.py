@@ -122,8 +122,9 @@ with left:
     where = (f"around **{markdown_text(capitalise(kg.label(URIRef(S.explore_focus))))}** "
              f"({S.explore_radius} hop{'s' if S.explore_radius > 1 else ''})" if S.explore_focus
              else "the whole graph")
-    st.markdown(f"Showing {view.graph.number_of_nodes()} entities and "
-                f"{view.graph.number_of_edges()} relations of {where}.")
+    n_nodes, n_edges = view.graph.number_of_nodes(), view.graph.number_of_edges()
+    st.markdown(f"Showing {n_nodes} {'entity' if n_nodes == 1 else 'entities'} and {n_edges} "
+                f"{'relation' if n_edges == 1 else 'relations'} of {where}.")
     if view.hidden:
         c1, c2 = st.columns([3, 1])
         c1.warning(f"{view.hidden} more not shown: the view is capped at {int(S.explore_cap)} nodes.")
@@ -139,10 +140,13 @@ with left:
     st.markdown(" &nbsp; ".join(f"{legend_svg(shape, colour)} {name}"
                                 for name, colour, shape in legend()), unsafe_allow_html=True)
     d1, d2 = st.columns(2)
-    d1.download_button("Download view as HTML", standalone_html(view.graph, title="Causemap view"),
+    # Built only when clicked: serialising every rerun cost more than drawing the view.
+    shown = view.graph
+    d1.download_button("Download view as HTML",
+                       lambda: standalone_html(shown, title="Causemap view"),
                        file_name="causemap-view.html", mime="text/html", width="stretch")
     d2.download_button("Download view as Turtle",
-                       view_graph(kg, view.graph.nodes).serialize(format="turtle"),
+                       lambda: view_graph(kg, shown.nodes).serialize(format="turtle"),
                        file_name="causemap-view.ttl", mime="text/turtle", width="stretch")
 
 with right:
