@@ -318,7 +318,9 @@ def run_app(
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
            "--server.port", str(port), "--server.address", address,
            "--server.headless", "true" if headless else "false",
-           "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false",
+           # Students see the app, not Streamlit's developer menu ("Deploy", rerun settings).
+           "--client.toolbarMode", "minimal"]
     try:
         raise typer.Exit(subprocess.call(cmd, env=env))
     except KeyboardInterrupt:

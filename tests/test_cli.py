@@ -190,3 +190,33 @@ def test_export_html_view_is_offline(run, tmp_path):
     assert "DiGeorge syndrome" in page and "vis.Network" in page or "vis-network" in page
     import re
     assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", page)
+
+
+def test_app_command_serves_the_app(tmp_path):
+    """`causemap app` (the end of the README's first command) starts a server that answers."""
+    import http.client
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([CAUSEMAP, "app", "--headless", "--port", str(port),
+                             "--address", "127.0.0.1"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        deadline, status = time.monotonic() + 60, None
+        while time.monotonic() < deadline and status != 200:
+            time.sleep(0.5)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            try:  # http.client, not urllib: graph.offline blocks urllib in this process
+                conn.request("GET", "/_stcore/health")
+                status = conn.getresponse().status
+            except OSError:
+                pass
+            finally:
+                conn.close()
+        assert status == 200
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
