@@ -81,3 +81,23 @@ def entities_from_param(kg: KnowledgeGraph, name: str, allowed, *, limit: int | 
         if node in allowed and node not in picked:
             picked.append(node)
     return picked[:limit] if limit else picked
+
+
+def entity_from_param(kg: KnowledgeGraph, name: str, classes=None) -> URIRef | None:
+    """The entity a URL parameter names (label, synonym, CURIE or IRI), or None.
+
+    A name that does not resolve, or is not of ``classes``, gets an escaped warning: the text comes
+    from the URL, so it must not become Markdown links or formatting.
+    """
+    picked = entities_from_param(kg, name, set(entity_options(kg, classes)), limit=1)
+    return picked[0] if picked else None
+
+
+def legend_markdown() -> str:
+    """The class legend as inline SVG symbols and names, for ``st.markdown(unsafe_allow_html=True)``.
+
+    Built only from the renderer's constants (never from data), so raw HTML is safe here.
+    """
+    from graph.render import legend, legend_svg
+
+    return " &nbsp; ".join(f"{legend_svg(shape, colour)} {name}" for name, colour, shape in legend())

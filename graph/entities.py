@@ -22,14 +22,13 @@ Examples
 from __future__ import annotations
 
 import difflib
-import functools
 import re
 import unicodedata
 import weakref
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS, SKOS
+from rdflib.namespace import SKOS
 
 from .errors import AmbiguousEntity, EntityNotFound
 from .namespace import CM, RELATIONS, curie, expand_curie

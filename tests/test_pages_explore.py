@@ -145,3 +145,21 @@ def test_ontology_page_lists_classes_relations_and_draws_the_schema():
 def test_overview_page_counts():
     at = open_page("home")
     assert [m.value for m in at.metric][:2] == ["83", "102"]
+
+
+def test_an_old_click_does_not_override_a_later_search():
+    # Regression: the component reports its last click on every rerun.
+    at = open_page("explore")
+    at.session_state["explore_network"] = {"selected": str(entity("Thymus"))}
+    at.run()
+    assert "### Thymus" in texts(at)
+    at.text_input(key="explore_search").input("parkinsons").run()
+    at.button(key="explore_hit_cm:ParkinsonsDisease").click().run()
+    assert "### Parkinson's disease" in texts(at)
+    assert "### Thymus" not in texts(at)
+
+
+def test_link_text_from_the_url_is_escaped():
+    at = open_page("explore", entity="[Click here](https://evil.example/x)")
+    warning = at.warning[0].value
+    assert "](https" not in warning and "\\[Click here\\]" in warning

@@ -26,10 +26,10 @@ PATTERNS = {
 @pytest.fixture(scope="module")
 def hpo_terms() -> dict[str, str]:
     """HP id → name, live (non-obsolete) terms only."""
-    terms, current, obsolete = {}, None, False
+    terms, current = {}, None
     for line in (HPO_DATA / "hp.obo").read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
-            current, obsolete = None, False
+            current = None
         elif line.startswith("id: HP:"):
             current = line[4:]
         elif line.startswith("name: ") and current:

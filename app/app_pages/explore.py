@@ -13,14 +13,13 @@ from rdflib import URIRef
 from app.details import show_details
 from app.network_component import network
 from app.state import get_kg
-from app.ui import disclaimer, entity_url, markdown_text
-from graph.entities import describe, resolve, search
-from graph.errors import CausemapError
+from app.ui import disclaimer, entity_from_param, entity_url, legend_markdown, markdown_text
+from graph.entities import describe, search
 from graph.explain import capitalise
 from graph.export import view_graph
 from graph.namespace import curie
 from graph.network import DEFAULT_MAX_NODES, bounded_view, to_networkx
-from graph.render import legend, legend_svg, standalone_html, to_vis_data
+from graph.render import standalone_html, to_vis_data
 from graph.schema import class_table, relation_table
 
 kg = get_kg()
@@ -31,14 +30,8 @@ S = st.session_state
 
 
 def _entity_param(name: str) -> str | None:
-    raw = st.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return str(resolve(kg, raw))
-    except CausemapError as exc:
-        st.warning(f"The link's {name} is not in this graph: {exc}")
-        return None
+    node = entity_from_param(kg, name)
+    return str(node) if node is not None else None
 
 
 def _list_param(name: str, allowed: dict[str, str]) -> list[str] | None:
@@ -63,6 +56,7 @@ if "explore_init" not in S:
     S.explore_relations = _list_param("relations", RELATIONS) or list(RELATIONS)
     S.explore_expanded = []  # a stack, so "undo" pops the last expansion
     S.explore_cap = DEFAULT_MAX_NODES
+    S.explore_last_click = None
 
 
 def _sync_url() -> None:
@@ -133,12 +127,14 @@ with left:
                   on_click=lambda: S.update(explore_cap=int(S.explore_cap) + 100))
     data = to_vis_data(view.graph, selected=S.explore_selected)
     clicked = network(data, key="explore_network", height=620)
-    if clicked and clicked != S.explore_selected and clicked in G:
-        S.explore_selected = clicked
-        st.rerun()
-    # The legend is built from the renderer's constants only (no data), so inline SVG is safe here.
-    st.markdown(" &nbsp; ".join(f"{legend_svg(shape, colour)} {name}"
-                                for name, colour, shape in legend()), unsafe_allow_html=True)
+    # The component keeps reporting its last click on every rerun: act on a click only once, so
+    # a later search or "focus here" is not overridden by an old click.
+    if clicked != S.explore_last_click:
+        S.explore_last_click = clicked
+        if clicked and clicked in G and clicked != S.explore_selected:
+            S.explore_selected = clicked
+            st.rerun()
+    st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
     d1, d2 = st.columns(2)
     # Built only when clicked: serialising every rerun cost more than drawing the view.
     shown = view.graph

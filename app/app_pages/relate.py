@@ -6,39 +6,20 @@ A thin page over :func:`graph.relate.relate`. State lives under ``relate_*`` key
 
 from __future__ import annotations
 
-import re
 
 import streamlit as st
 from rdflib import URIRef
 
 from app.network_component import network
 from app.state import get_kg
-from app.ui import disclaimer, entity_picker, markdown_text
-from graph.entities import resolve
-from graph.errors import CausemapError
+from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
 from graph.explain import capitalise
 from graph.namespace import curie
 from graph.relate import MAX_LENGTH, connection_graph, relate
-from graph.render import legend, to_vis_data
+from graph.render import to_vis_data
 
 kg = get_kg()
 S = st.session_state
-
-
-def _words(shape: str) -> str:
-    """vis-network's shape names in words ("triangleDown" → "triangle down")."""
-    return re.sub(r"[A-Z]", lambda m: " " + m.group(0).lower(), shape)
-
-
-def _entity_param(name: str) -> URIRef | None:
-    raw = st.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return resolve(kg, raw)
-    except CausemapError as exc:
-        st.warning(f"The link's {name} is not in this graph: {markdown_text(str(exc))}")
-        return None
 
 
 def _sources_caption(path) -> str:
@@ -53,8 +34,8 @@ def _sources_caption(path) -> str:
 
 if "relate_init" not in S:
     S.relate_init = True
-    S.relate_a = _entity_param("a")
-    S.relate_b = _entity_param("b")
+    S.relate_a = entity_from_param(kg, "a")
+    S.relate_b = entity_from_param(kg, "b")
     try:
         S.relate_len = min(MAX_LENGTH, max(1, int(st.query_params.get("len", 3))))
     except ValueError:
@@ -110,8 +91,7 @@ else:
         data = to_vis_data(connection_graph(kg, c, include_shared=False), highlight=highlight,
                            selected=str(c.a))
         network(data, key="relate_network", height=460)
-        st.caption("Shapes: " + ", ".join(f"{name} {_words(shape)}"
-                                          for name, _colour, shape in legend()))
+        st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
 
 st.subheader("Shared neighbours")
 if not c.shared:

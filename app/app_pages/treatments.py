@@ -6,28 +6,20 @@ A thin page over :func:`graph.treatments.treatment_view`. The treatment lives un
 
 from __future__ import annotations
 
-import re
 
 import streamlit as st
 from rdflib import URIRef
 
 from app.network_component import network
 from app.state import get_kg
-from app.ui import disclaimer, entity_picker, markdown_text
-from graph.entities import resolve
-from graph.errors import CausemapError
+from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
 from graph.explain import capitalise
 from graph.namespace import CM, curie
-from graph.render import legend, to_vis_data
+from graph.render import to_vis_data
 from graph.treatments import treatment_graph, treatment_view
 
 kg = get_kg()
 S = st.session_state
-
-
-def _words(shape: str) -> str:
-    """vis-network's shape names in words ("triangleDown" → "triangle down")."""
-    return re.sub(r"[A-Z]", lambda m: " " + m.group(0).lower(), shape)
 
 
 def _sources(path) -> str:
@@ -38,15 +30,7 @@ def _sources(path) -> str:
 if "treatments_init" not in S:
     S.treatments_init = True
     S.treatments_pick = None
-    raw = st.query_params.get("treatment")
-    if raw:
-        try:
-            node = resolve(kg, raw)
-        except CausemapError as exc:
-            st.warning(f"The link's treatment is not in this graph: {markdown_text(str(exc))}")
-        else:
-            if kg.class_of(node) == CM.Treatment:
-                S.treatments_pick = node
+    S.treatments_pick = entity_from_param(kg, "treatment", classes={CM.Treatment})
 
 st.title("Treatments")
 disclaimer()
@@ -99,5 +83,5 @@ H = treatment_graph(kg, v)
 # Everything drawn belongs to a listed sentence, so nothing is dimmed; the treatment is selected.
 network(to_vis_data(H, selected=str(v.node), highlight=list(H.nodes)), key="treatments_network",
         height=420)
-st.caption("The treatment, what it acts on, and the paths it interrupts.  ·  "
-           + "Shapes: " + ", ".join(f"{name} {_words(shape)}" for name, _colour, shape in legend()))
+st.caption("The treatment, what it acts on, and the paths it interrupts.")
+st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
