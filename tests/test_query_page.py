@@ -355,3 +355,30 @@ def test_clicking_an_entity_of_a_network_links_to_its_page(at):
     at.run()
     assert any(m.value.startswith("Selected: [hypocalcemia](/entity?entity=cm:Hypocalcemia)")
                for m in at.markdown)
+
+
+def test_a_shared_link_keeps_the_values_bound_to_text_parameters():
+    # Regression: the URL used to hold only the query text, so a text parameter came back unbound.
+    first = AppTest.from_file(str(PAGE), default_timeout=60)
+    first.query_params["named"] = "entity-search"
+    first.query_params["text"] = "calc"
+    first.run()
+    rows = len(first.session_state["query_outcome"]["result"].rows)
+    assert rows > 0
+    link = {k: v for k, v in first.query_params.items()}
+    assert link["bind.text"] == '"calc"'
+    again = AppTest.from_file(str(PAGE), default_timeout=60)
+    for key, value in link.items():
+        again.query_params[key] = value
+    again.run()
+    assert not again.exception
+    assert len(again.session_state["query_outcome"]["result"].rows) == rows
+
+
+def test_a_link_with_a_malformed_bound_value_says_so():
+    at = AppTest.from_file(str(PAGE), default_timeout=60)
+    at.query_params["q"] = "SELECT ?x WHERE { BIND(?text AS ?x) }"
+    at.query_params["bind.text"] = "not a term ]"
+    at.run()
+    assert not at.exception
+    assert "could not be read" in at.session_state["query_outcome"]["message"]

@@ -112,10 +112,12 @@ def _execute(text: str, source: str, bindings: dict | None = None) -> None:
     S.query_outcome = outcome
     S.query_bound = (text, bindings) if bindings else None
     _remember(outcome)
-    # The URL always holds the query last run, so copying it shares exactly this query.
-    S.query_link = ("q", text)
+    # The URL always holds the query last run, and its bound values (as N3 terms, "bind.NAME"),
+    # so copying it shares exactly this query with exactly these values.
+    bound = {f"bind.{name}": term.n3() for name, term in (bindings or {}).items()}
+    S.query_link = ("q", text, tuple(sorted(bound.items())))
     st.query_params.clear()
-    st.query_params["q"] = text
+    st.query_params.from_dict({"q": text, **bound})
 
 
 def _remember(outcome: dict) -> None:
@@ -164,10 +166,25 @@ def _named_with_params(nq: NamedQuery, values: dict[str, str]) -> tuple[str, dic
     return inline_values(nq.text, entities), others
 
 
+def _term_from_link(text: str):
+    """An RDF term written in N3 (``<iri>`` or ``"text"@en``) from a shared link's ``bind.*``."""
+    from rdflib import Literal, URIRef
+    from rdflib.util import from_n3
+
+    try:
+        term = from_n3(text)
+    except Exception:  # from_n3 raises several types on malformed input
+        term = None
+    if not isinstance(term, (URIRef, Literal)):
+        raise ValueError(f"{text[:60]!r} is not an IRI in <…> or a quoted literal")
+    return term
+
+
 def _apply_deep_link() -> None:
     params = st.query_params.to_dict()
     if "q" in params:
-        link = ("q", params["q"])
+        bound = tuple(sorted((k, v) for k, v in params.items() if k.startswith("bind.")))
+        link = ("q", params["q"], bound)
     elif "named" in params:
         link = ("named", tuple(sorted(params.items())))
     else:
@@ -176,7 +193,13 @@ def _apply_deep_link() -> None:
         return  # already applied (or produced by our own last run)
     S.query_link = link
     if link[0] == "q":
-        _load(params["q"], run=True, source="link")
+        try:
+            bindings = {k.removeprefix("bind."): _term_from_link(v) for k, v in link[2]}
+        except ValueError as exc:
+            S.query_outcome = {"kind": "link", "message": f"The link's values could not be read: {exc}",
+                               "text": "", "source": "link", "bindings": {}}
+            return
+        _load(params["q"], run=True, source="link", bindings=bindings or None)
         return
     name = params.pop("named")
     try:
@@ -185,8 +208,7 @@ def _apply_deep_link() -> None:
         S.query_outcome = {"kind": "link", "message": f"The link's query could not be opened: {exc}",
                            "text": "", "source": "link", "bindings": {}}
         return
-    _load(text, run=True, source=f"link: {name}", bindings=others or None)
-    S.query_link = ("q", text)
+    _load(text, run=True, source=f"link: {name}", bindings=others or None)  # sets query_link
 
 
 # -- the page --------------------------------------------------------------------------------------
