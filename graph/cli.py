@@ -187,11 +187,24 @@ class ExportFormat(str, Enum):
 def export(
     fmt: ExportFormat = typer.Option(ExportFormat.turtle, "--format", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
-    focus: Optional[str] = typer.Option(None, help="html/graphml: centre on this entity."),
-    radius: int = typer.Option(1, min=1, max=3, help="html/graphml: hops around --focus (1–3)."),
+    focus: Optional[str] = typer.Option(None, help="Export only the view around this entity "
+                                        "(its neighbourhood, with each relation's claim)."),
+    radius: int = typer.Option(1, min=1, max=3, help="Hops around --focus (1–3)."),
 ) -> None:
     """Export the graph as RDF, as GraphML, or as a standalone offline HTML network."""
     kg = state.kg()
+    if focus is None and radius != 1:
+        raise BadInput("--radius goes with --focus")
+    if focus is not None and fmt is ExportFormat.trig:
+        raise BadInput("--focus exports a view, which has no named graphs: use turtle, nt or json-ld")
+    if focus is not None and fmt in (ExportFormat.turtle, ExportFormat.nt, ExportFormat.jsonld):
+        from .entities import resolve
+        from .export import view_graph
+        from .network import bounded_view, to_networkx
+
+        view = bounded_view(to_networkx(kg), focus=str(resolve(kg, focus)), radius=radius)
+        write_output(view_graph(kg, view.graph.nodes).serialize(format=fmt.value), output)
+        return
     if fmt in (ExportFormat.html, ExportFormat.graphml):
         import networkx as nx
         from .entities import resolve
@@ -242,6 +255,8 @@ def search(text: str = typer.Argument(..., help="A name, synonym or part of one;
     from .entities import search as run_search
     from .namespace import curie
 
+    if not text.strip():
+        raise BadInput("give some text to search for")
     hits = run_search(state.kg(), text, limit=limit)
     if not hits:
         fail(f"nothing matches '{text}'", EXIT_CHECK_FAILED)

@@ -11,8 +11,8 @@ its sources:
 
 - the finding is a symptom of the candidate, directly or through one of its mechanisms
   ("DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching");
-- the finding is the candidate's typical onset ("essential tremor typically begins in age 40 or
-  older");
+- the finding is the candidate's typical onset ("essential tremor typically begins in adulthood from
+  age 40");
 - the finding can cause the candidate ("thyroid surgery can cause hypoparathyroidism"), is the
   substance it is a withdrawal from or involves ("substance withdrawal is withdrawal from caffeine"),
   or makes it worse ("essential tremor is made worse by emotional stress");

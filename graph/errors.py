@@ -72,3 +72,7 @@ class NoPathFound(CausemapError):
 
 class ResultFormatError(CausemapError):
     """A query result cannot be written in the requested format (unknown, or for another kind)."""
+
+
+class InvalidRequest(CausemapError):
+    """A request that cannot be answered as asked (the same entity twice, the wrong kind of entity)."""

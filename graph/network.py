@@ -35,7 +35,7 @@ import networkx as nx
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .errors import EntityNotFound, NoPathFound
+from .errors import EntityNotFound, InvalidRequest
 from .explain import ExplainedPath, Step, explain_path
 from .namespace import RELATIONS, curie, entity  # noqa: F401  (entity is used by doctests)
 from .store import KnowledgeGraph
@@ -182,7 +182,7 @@ def _paths(kg, a, b, generator, limit, relations) -> list[ExplainedPath]:
     G = to_networkx(kg)
     src, dst = _require(G, a), _require(G, b)
     if src == dst:
-        raise NoPathFound("pick two different entities")
+        raise InvalidRequest("pick two different entities")
     H = G
     if relations is not None:
         relations = {str(r) for r in relations}
@@ -208,7 +208,7 @@ def shortest_paths(kg: KnowledgeGraph, a, b, *, limit: int = 20,
     ------
     EntityNotFound
         When ``a`` or ``b`` is not an entity.
-    NoPathFound
+    InvalidRequest
         When ``a`` and ``b`` are the same entity.
 
     Returns an empty list when they are not connected.

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import URIRef
 
-from .errors import EntityNotFound, NoPathFound
+from .errors import EntityNotFound, InvalidRequest
 from .explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
 from .namespace import CM, RELATIONS, curie
 from .network import simple_paths, to_networkx
@@ -260,7 +260,7 @@ def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, lim
     ------
     EntityNotFound
         When ``a`` or ``b`` is not an entity.
-    NoPathFound
+    InvalidRequest
         When ``a`` and ``b`` are the same entity.
     ValueError
         When ``max_length`` is outside 1 to :data:`MAX_LENGTH`.
@@ -277,7 +277,7 @@ def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, lim
     >>> relate(kg, entity("Hypocalcemia"), entity("Hypocalcemia"))
     Traceback (most recent call last):
     ...
-    graph.errors.NoPathFound: pick two different entities
+    graph.errors.InvalidRequest: pick two different entities
     """
     if not 1 <= max_length <= MAX_LENGTH:
         raise ValueError(f"max_length must be between 1 and {MAX_LENGTH}, got {max_length}")
@@ -286,7 +286,7 @@ def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, lim
         if str(node) not in G:
             raise EntityNotFound(f"{curie(str(node))} is not an entity in this graph")
     if a == b:
-        raise NoPathFound("pick two different entities")
+        raise InvalidRequest("pick two different entities")
     # One more than asked tells whether the limit cut the list.
     paths = simple_paths(kg, a, b, max_length=max_length, limit=limit + 1, relations=relations)
     # networkx orders paths of equal length by its internal order; sort them so output is stable.

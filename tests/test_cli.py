@@ -67,7 +67,7 @@ def test_bad_input_exits_2_with_one_line(run, args, message):
 def test_stats(run):
     code, out, _ = run("stats")
     assert code == 0
-    assert "entities   83" in out and "claims     102 (from 12 source sections)" in out
+    assert "entities   81" in out and "claims     101 (from 12 source sections)" in out
 
 
 def test_search_and_show(run):
@@ -220,3 +220,30 @@ def test_app_command_serves_the_app(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.mark.parametrize("args,message", [
+    # the same entity twice is a bad request, not "no path"
+    (["path", "als", "ALS"], "pick two different entities"),
+    # empty search text
+    (["search", "  "], "give some text"),
+    # a view has no named graphs
+    (["export", "--format", "trig", "--focus", "thymus"], "no named graphs"),
+    # radius without focus
+    (["export", "--radius", "2"], "--radius goes with --focus"),
+])
+def test_more_bad_input_exits_2(run, args, message):
+    code, _, err = run(*args)
+    assert code == 2
+    assert message in one_error_line(err)
+
+
+def test_export_turtle_view_around_focus(run, tmp_path):
+    out_file = tmp_path / "view.ttl"
+    code, _, err = run("export", "--focus", "hypocalcemia", "--output", str(out_file))
+    assert code == 0, err
+    from rdflib import Graph
+    g = Graph().parse(out_file)
+    subjects = {str(s).rsplit("/", 1)[-1] for s in g.subjects() if "/claim/" not in str(s)}
+    assert subjects == {"Hypocalcemia", "DiGeorgeSyndrome", "Hypoparathyroidism",
+                        "UpperLipTwitching", "CalciumReplacement"}

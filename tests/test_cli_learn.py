@@ -73,7 +73,7 @@ def test_differential(run):
     pd_ = out.index("2. Parkinson's disease (Condition): explains 2 of 3")
     digeorge = out.index("DiGeorge syndrome (Condition): explains 1 of 3")
     assert et < pd_ < digeorge
-    assert "✗ age 40 or older: The graph does not link Parkinson's disease to age 40 or older." in out
+    assert "✗ adulthood from age 40: The graph does not link Parkinson's disease to adulthood from age 40." in out
     assert "Next best finding: Ask about slurred speech" in out
 
 
@@ -145,8 +145,8 @@ def test_treatment_without_a_traced_path(run):
 @pytest.mark.parametrize("args,code,message", [
     # an entity that does not exist
     (("relate", "xyzzy", "hypocalcemia"), 2, "no entity called 'xyzzy'"),
-    # the same entity twice: "no path" is a failed check (exit 1), as for `causemap path`
-    (("relate", "hypocalcemia", "low calcium"), 1, "pick two different entities"),
+    # the same entity twice is a bad request (exit 2), as for `causemap path`
+    (("relate", "hypocalcemia", "low calcium"), 2, "pick two different entities"),
     # a path length the command does not allow
     (("relate", "als", "parkinsons", "--max-length", "9"), 2, "--max-length"),
     # compare needs two or three

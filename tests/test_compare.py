@@ -35,7 +35,7 @@ def test_profile_counts_what_comes_through_a_mechanism(kg):
 @pytest.mark.parametrize("node,category,expected", [
     (PD, "anatomy", ["substantia nigra"]),
     (PD, "treatments", ["dopamine replacement"]),
-    (ET, "onset", ["age 40 or older"]),
+    (ET, "onset", ["adulthood from age 40"]),
     (ET, "aggravated_by", ["ageing", "emotional stress", "environmental stress", "physical exertion"]),
     (HYPOPARA, "causes", ["autoimmune disease", "hormonal disorder", "thyroid surgery"]),
     (entity("HemifacialSpasm"), "anatomy", ["facial nerve"]),  # stated, and via its mechanism

@@ -32,7 +32,7 @@ def test_tremor_findings_rank_essential_tremor_and_parkinsons_above_digeorge(iss
 def test_each_candidate_says_what_it_explains_and_what_not(kg, issue_case):
     pd_ = issue_case.candidates[rank_of(issue_case, "ParkinsonsDisease")]
     assert [link.label for link in pd_.explained] == ["upper-lip twitching", "tremor of the hands"]
-    assert [link.label for link in pd_.unexplained] == ["age 40 or older"]
+    assert [link.label for link in pd_.unexplained] == ["adulthood from age 40"]
     digeorge = issue_case.candidates[rank_of(issue_case, "DiGeorgeSyndrome")]
     (twitching,) = digeorge.explained
     assert twitching.kind == "symptom"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import EntityNotFound, NoPathFound
+from graph.errors import EntityNotFound, InvalidRequest
 from graph.namespace import CM, RELATIONS, entity
 from graph.network import bounded_view, neighbourhood, shortest_paths, simple_paths, to_networkx
 
@@ -60,7 +60,7 @@ def test_simple_paths_are_shortest_first_and_bounded(kg):
     # unknown entity
     ("cm:Nope", "cm:Hypocalcemia", EntityNotFound, "cm:Nope is not an entity"),
     # the same entity twice
-    ("cm:Hypocalcemia", "cm:Hypocalcemia", NoPathFound, "two different"),
+    ("cm:Hypocalcemia", "cm:Hypocalcemia", InvalidRequest, "two different"),
 ])
 def test_path_errors(kg, a, b, error, message):
     from graph.namespace import expand_curie

@@ -37,13 +37,13 @@ def test_router_runs_the_explore_page_with_the_disclaimer():
 def test_explore_whole_graph_is_bounded_and_says_so():
     at = open_page("explore")
     assert not at.exception
-    assert texts(at)[0].startswith("Showing 83 entities")
+    assert texts(at)[0].startswith("Showing 81 entities")
     at.session_state["explore_cap"] = 40
     at.run()
     assert texts(at)[0].startswith("Showing 40 entities")
-    assert any("43 more not shown" in w.value for w in at.warning)
+    assert any("41 more not shown" in w.value for w in at.warning)
     at.button(key="explore_more").click().run()
-    assert texts(at)[0].startswith("Showing 83 entities")
+    assert texts(at)[0].startswith("Showing 81 entities")
 
 
 def test_explore_deep_link_focus_and_radius():
@@ -98,7 +98,7 @@ def test_explore_bad_link_warns_and_still_renders():
     at = open_page("explore", focus="cm:NoSuchThing")
     assert not at.exception
     assert any("not in this graph" in w.value for w in at.warning)
-    assert texts(at)[0].startswith("Showing 83 entities")
+    assert texts(at)[0].startswith("Showing 81 entities")
 
 
 def test_explore_downloads_are_offline_html_and_turtle():
@@ -144,7 +144,7 @@ def test_ontology_page_lists_classes_relations_and_draws_the_schema():
 
 def test_overview_page_counts():
     at = open_page("home")
-    assert [m.value for m in at.metric][:2] == ["83", "102"]
+    assert [m.value for m in at.metric][:2] == ["81", "101"]
 
 
 def test_an_old_click_does_not_override_a_later_search():

@@ -158,14 +158,14 @@ def test_differential_ranks_and_explains(kg):
     titles = [e.label.replace("\\", "") for e in at.expander]
     assert titles[0] == "1. Essential tremor (Condition): explains 3 of 3"
     assert titles[1] == "2. Parkinson's disease (Condition): explains 2 of 3"
-    digeorge = next(i for i, t in enumerate(titles) if "DiGeorge syndrome" in t)
-    assert digeorge > 1
     shown = texts(at)
-    assert any(t.endswith("Age 40 or older**: The graph does not link Parkinson's disease to age "
-                          "40 or older.") for t in shown)
+    assert any(t.endswith("Adulthood from age 40**: The graph does not link Parkinson's disease "
+                          "to adulthood from age 40.") for t in shown)
     (spec, data), = charts(at)
     assert marks(spec) == ["bar"]
-    assert data.candidate.tolist()[:2] == ["essential tremor", "Parkinson's disease"]
+    ranked = data.candidate.tolist()
+    assert ranked[:2] == ["essential tremor", "Parkinson's disease"]
+    assert ranked.index("DiGeorge syndrome") > 1  # the chart ranks every candidate
     assert "**Next best finding to ask about: slurred speech**" in shown
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import EntityNotFound, NoPathFound
+from graph.errors import EntityNotFound, InvalidRequest
 from graph.namespace import CM, RELATIONS, entity
 from graph.relate import MAX_LENGTH, connection_graph, plural_phrase, relate, shared_neighbours
 
@@ -116,7 +116,7 @@ def test_every_relation_reads_in_the_plural(kg):
 
 @pytest.mark.parametrize("a,b,max_length,error,message", [
     # the same entity twice
-    (DIGEORGE, DIGEORGE, 3, NoPathFound, "pick two different entities"),
+    (DIGEORGE, DIGEORGE, 3, InvalidRequest, "pick two different entities"),
     # an IRI that is not an entity
     (entity("NoSuchThing"), HYPOPARA, 3, EntityNotFound, "cm:NoSuchThing is not an entity"),
     # a class is not an entity either
