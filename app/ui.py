@@ -24,7 +24,7 @@ DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms re
 
 def disclaimer() -> None:
     """The visible "for learning, not for diagnosis" note."""
-    st.caption(f"⚕️ {DISCLAIMER}")
+    st.caption(f":material/school: {DISCLAIMER}")
 
 
 def entity_options(kg: KnowledgeGraph, classes=None) -> list[URIRef]:

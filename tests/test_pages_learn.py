@@ -19,7 +19,7 @@ from graph.quiz import make_quiz
 from graph.store import ROOT
 
 PAGES = ROOT / "app" / "app_pages"
-DISCLAIMER_START = "⚕️ Causemap is for learning"
+DISCLAIMER_START = ":material/school: Causemap is for learning"
 
 
 def open_page(name: str, **params: str) -> AppTest:

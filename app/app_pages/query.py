@@ -10,6 +10,7 @@ with ``query_``. Deep links: ``?q=<query text>`` or ``?named=NAME&PARAM=value``.
 from __future__ import annotations
 
 import re
+import shlex
 import time
 from datetime import datetime
 from urllib.parse import urlencode
@@ -297,8 +298,9 @@ with examples_tab:
                               "bindings": others or None})
             with st.expander("SPARQL and command line"):
                 st.code(text or nq.text, language="sparql")
-                cli = " ".join(f"--param '{k}={curie(str(v)) if isinstance(v, URIRef) else v}'"
-                               for k, v in values.items() if v not in (None, ""))
+                cli = " ".join(
+                    "--param " + shlex.quote(f"{k}={curie(str(v)) if isinstance(v, URIRef) else v}")
+                    for k, v in values.items() if v not in (None, ""))
                 st.code(f"causemap query --named {nq.name} {cli}".rstrip(), language="bash",
                         wrap_lines=True)
 
