@@ -323,8 +323,6 @@ def run_app(
     headless: bool = typer.Option(False, help="Do not open a browser."),
 ) -> None:
     """Start the Causemap web app (Streamlit) on the bundled data, or on --data files."""
-    import subprocess
-
     from .store import ROOT
 
     env = dict(os.environ)
@@ -336,10 +334,14 @@ def run_app(
            "--browser.gatherUsageStats", "false",
            # Students see the app, not Streamlit's developer menu ("Deploy", rerun settings).
            "--client.toolbarMode", "minimal"]
+    # Become the Streamlit server rather than wrap it: a signal to `causemap app` (Ctrl+C, a
+    # service manager, a test's terminate()) then reaches the server itself, leaving no orphan.
+    sys.stdout.flush()
+    sys.stderr.flush()
     try:
-        raise typer.Exit(subprocess.call(cmd, env=env))
-    except KeyboardInterrupt:
-        raise typer.Exit(EXIT_OK) from None
+        os.execve(sys.executable, cmd, env)
+    except OSError as exc:
+        raise BadInput(f"could not start Streamlit: {exc.strerror}") from None
 
 
 def main() -> None:

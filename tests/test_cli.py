@@ -220,6 +220,11 @@ def test_app_command_serves_the_app(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+    # The server itself must be gone, not just the command that started it.
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    with pytest.raises(OSError):
+        conn.request("GET", "/_stcore/health")
+        conn.getresponse()
 
 
 @pytest.mark.parametrize("args,message", [
