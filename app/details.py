@@ -1,6 +1,6 @@
 """The entity details view, shared by the Explore page's panel and the Entity page.
 
-Shows what :func:`graph.entities.describe` returns: class, synonyms, definition, cross-reference
+Shows what :func:`graph.learn.entities.describe` returns: class, synonyms, definition, cross-reference
 links, curator notes, and every relation in and out as a sentence with its source section and
 claim. Data text is escaped before it reaches Markdown, and never goes through unsafe HTML.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from app.ui import entity_url, markdown_text
-from graph.entities import EntityDetails, Relation
-from graph.explain import capitalise
+from graph.learn.entities import EntityDetails, Relation
+from graph.learn.explain import capitalise
 from graph.store import KnowledgeGraph
 
 __all__ = ["show_details", "relation_line"]

@@ -1,10 +1,10 @@
 """The app's network view: a Streamlit components-v2 component that draws vis-network data.
 
-:func:`network` draws what :func:`graph.render.to_vis_data` returns with vis-network (the copy that
+:func:`network` draws what :func:`graph.view.render.to_vis_data` returns with vis-network (the copy that
 pyvis bundles, inlined into the component's JavaScript, so the page works offline) and hands the id
 of the node the user last clicked back to Python as the component's ``selected`` state, so that a
 page can show that entity's details or expand around it. The component only draws what it is
-given (views are bounded in :mod:`graph.network`); data reaches the browser as JSON, labels are
+given (views are bounded in :mod:`graph.view.network`); data reaches the browser as JSON, labels are
 drawn on a canvas and tooltips are set through ``textContent``, so nothing from the data is ever
 parsed as HTML. When the data changes (a new selection, an expanded view) the drawing is updated in
 place: nodes that stay keep their positions, and only new nodes are laid out.
@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from graph.render import ASSETS, vis_network_js
+from graph.view.render import ASSETS, vis_network_js
 
 __all__ = ["network", "COMPONENT_NAME", "component_js"]
 
@@ -198,7 +198,7 @@ def network(data: Mapping[str, Any], *, key: str, height: int = 600,
     ----------
     data : mapping
         ``{"nodes": [...], "edges": [...], "options": {...}}`` from
-        :func:`graph.render.to_vis_data`; only JSON-able values.
+        :func:`graph.view.render.to_vis_data`; only JSON-able values.
     key : str
         The component's key; also where its state lives (``st.session_state[key]["selected"]``).
     height : int
@@ -219,7 +219,7 @@ def network(data: Mapping[str, Any], *, key: str, height: int = 600,
         If ``data`` lacks ``nodes`` or ``edges`` or is not JSON-able.
     """
     if not isinstance(data, Mapping) or not {"nodes", "edges"} <= set(data):
-        raise ValueError("network() needs the dict from graph.render.to_vis_data (nodes, edges, options)")
+        raise ValueError("network() needs the dict from graph.view.render.to_vis_data (nodes, edges, options)")
     payload = {"nodes": list(data["nodes"]), "edges": list(data["edges"]),
                "options": dict(data.get("options") or {}), "height": int(height)}
     try:

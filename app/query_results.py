@@ -6,7 +6,7 @@ offending token and a hint; or a :class:`graph.query.QueryResult`: SELECT as a t
 cells show labels, link to the entity page and show their IRI on hover (pandas Styler tooltips in
 ``st.table``, a page of rows at a time), with a bar chart when a column is numeric; ASK as yes or
 no; CONSTRUCT and DESCRIBE as a network drawn by :mod:`app.network_component` and as Turtle. Every
-result can be downloaded in the W3C formats (:func:`graph.results.serialize`). Text from the data
+result can be downloaded in the W3C formats (:func:`graph.query.results.serialize`). Text from the data
 is escaped before it reaches Markdown; nothing goes through ``unsafe_allow_html``.
 """
 
@@ -21,11 +21,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from app.network_component import network
 from app.ui import entity_url, markdown_text
-from graph.explain import capitalise
+from graph.learn.explain import capitalise
 from graph.namespace import curie
-from graph.network import bounded_view
-from graph.render import to_vis_data
-from graph.results import serialize
+from graph.view.network import bounded_view
+from graph.view.render import to_vis_data
+from graph.query.results import serialize
 from graph.store import KnowledgeGraph
 
 __all__ = ["show_outcome", "summary", "result_network", "PAGE_ROWS", "NETWORK_NODES"]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import streamlit as st
 from rdflib import URIRef
 
-from graph.explain import capitalise
+from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.store import KnowledgeGraph
 
@@ -66,7 +66,7 @@ def entities_from_param(kg: KnowledgeGraph, name: str, allowed, *, limit: int | 
     Names that do not resolve, or are not in ``allowed``, are skipped with a warning, so a stale
     link still opens the page.
     """
-    from graph.entities import resolve
+    from graph.learn.entities import resolve
     from graph.errors import CausemapError
 
     picked: list[URIRef] = []
@@ -98,6 +98,6 @@ def legend_markdown() -> str:
 
     Built only from the renderer's constants (never from data), so raw HTML is safe here.
     """
-    from graph.render import legend, legend_svg
+    from graph.view.render import legend, legend_svg
 
     return " &nbsp; ".join(f"{legend_svg(shape, colour)} {name}" for name, colour, shape in legend())

@@ -2,8 +2,8 @@
 
 For random graphs of 100, 300 and 500 nodes that carry our node and edge attributes (a
 Barabási–Albert graph, so a few hubs and many leaves as in the curated data), it writes one offline
-page per case (the same nodes and edges, styled by :func:`graph.render.to_vis_data`; the options are
-either ours, :func:`graph.render.vis_options`, or pyvis's default ``Network().options``), opens each
+page per case (the same nodes and edges, styled by :func:`graph.view.render.to_vis_data`; the options are
+either ours, :func:`graph.view.render.vis_options`, or pyvis's default ``Network().options``), opens each
 in headless Chromium from ``file://`` and records, from inside the page, the milliseconds from
 ``new vis.Network`` to ``stabilizationIterationsDone`` (the first draw of a settled layout; our pages
 switch physics off there) and to ``stabilized`` (the simulation has come to rest with physics left
@@ -28,7 +28,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.render import CLASS_STYLE, to_vis_data, vis_network_js  # noqa: E402
+from graph.view.render import CLASS_STYLE, to_vis_data, vis_network_js  # noqa: E402
 
 __all__ = ["random_causemap_graph", "bench_page", "measure", "main"]
 
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds to wait for each page to come to rest")
     args = parser.parse_args(argv)
 
-    from graph.render import vis_options
+    from graph.view.render import vis_options
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

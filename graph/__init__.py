@@ -1,13 +1,13 @@
 """Causemap's pure-Python core: load the graph, query it, project it to networkx, explain it.
 
-Never imports streamlit (or pyvis, outside :mod:`graph.render`), so the CLI starts fast and the core
+Never imports streamlit (or pyvis, outside :mod:`graph.view.render`), so the CLI starts fast and the core
 can be used from any Python program. Submodules are imported on use; the names below are the ones
 most programs need.
 """
 
-from .errors import CausemapError
-from .namespace import CM, entity
-from .store import KnowledgeGraph, load
+from graph.errors import CausemapError
+from graph.namespace import CM, entity
+from graph.store import KnowledgeGraph, load
 
 __all__ = ["CausemapError", "CM", "entity", "KnowledgeGraph", "load"]
 __version__ = "0.1.0"

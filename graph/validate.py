@@ -46,11 +46,11 @@ from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
-from .namespace import curie
-from .store import ROOT, SHAPES
+from graph.namespace import curie
+from graph.store import ROOT, SHAPES
 
 if TYPE_CHECKING:
-    from .store import KnowledgeGraph
+    from graph.store import KnowledgeGraph
 
 __all__ = [
     "CHECKS_DIR",
@@ -257,7 +257,7 @@ def _rule_name(shapes: Graph, shape: Node | None) -> str:
 @functools.lru_cache(maxsize=None)
 def _prepared(path: Path) -> Query:
     # Bundled, trusted queries: parsed once, run directly with rdflib (no guarded query path).
-    from .query import PARSER_LOCK  # rdflib's SPARQL parser is not thread-safe
+    from graph.query import PARSER_LOCK  # rdflib's SPARQL parser is not thread-safe
 
     with PARSER_LOCK:
         return prepareQuery(path.read_text(encoding="utf-8"))

@@ -15,15 +15,15 @@ import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.builder import (TEMPLATES, build, get_template, inline_values, sparql_term,
+from graph.query.builder import (TEMPLATES, build, get_template, inline_values, sparql_term,
                            values_clause)
-from graph.entities import resolve
+from graph.learn.entities import resolve
 from graph.errors import EntityNotFound, NamedQueryError
-from graph.named import get_named_query, list_named_queries, run_named
+from graph.query.named import get_named_query, list_named_queries, run_named
 from graph.namespace import CM, entity
-from graph.network import simple_paths
+from graph.view.network import simple_paths
 from graph.query import check_query, run_query
-from graph.results import serialize
+from graph.query.results import serialize
 from graph.store import KnowledgeGraph
 
 E = entity
@@ -205,7 +205,7 @@ def test_how_digeorge_syndrome_and_upper_lip_twitching_are_connected(kg):
     ("Thymus", "Lagophthalmos"),
 ])
 def test_connections_read_like_the_path_finder(kg, first, second):
-    # graph.network walks networkx, not SPARQL: the two must find the same paths of 1–2 steps.
+    # graph.view.network walks networkx, not SPARQL: the two must find the same paths of 1–2 steps.
     expected = {p.sentence for p in simple_paths(kg, E(first), E(second), max_length=2)}
     _, result = answer(kg, "how-connected", {"first": E(first), "second": E(second)})
     assert {str(x) for x in column(result, "reading")} == expected

@@ -209,7 +209,7 @@ def test_app_command_serves_the_app(tmp_path):
         while time.monotonic() < deadline and status != 200:
             time.sleep(0.5)
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            try:  # http.client, not urllib: graph.offline blocks urllib in this process
+            try:  # http.client, not urllib: graph.store.offline blocks urllib in this process
                 conn.request("GET", "/_stcore/health")
                 status = conn.getresponse().status
             except OSError:

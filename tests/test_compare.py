@@ -1,4 +1,4 @@
-"""graph.compare: profiles, shared and unique features, and the Jaccard similarity."""
+"""graph.learn.compare: profiles, shared and unique features, and the Jaccard similarity."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from graph.compare import (CATEGORIES, compare, explain_similarity, features, profile, similarity,
+from graph.learn.compare import (CATEGORIES, compare, explain_similarity, features, profile, similarity,
                            similarity_matrix)
 from graph.errors import CausemapError, EntityNotFound
 from graph.namespace import CM, entity

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.entities import resolve
-from graph.named import run_named
+from graph.learn.entities import resolve
+from graph.query.named import run_named
 
 
 def column(kg, name, params=None, var=None):

@@ -1,4 +1,4 @@
-"""graph.differential: which conditions and triggers explain a set of findings, and what to ask next."""
+"""graph.learn.differential: which conditions and triggers explain a set of findings, and what to ask next."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from graph.differential import differential, finding_options, resolve_findings
+from graph.learn.differential import differential, finding_options, resolve_findings
 from graph.errors import CausemapError, EntityNotFound
 from graph.namespace import CM, entity
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.entities import describe, resolve, search
+from graph.learn.entities import describe, resolve, search
 from graph.errors import AmbiguousEntity, EntityNotFound
 from graph.namespace import CM, entity
 

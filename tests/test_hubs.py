@@ -1,13 +1,13 @@
-"""graph.hubs: mechanisms ranked by symptoms explained; degree, betweenness and cut points."""
+"""graph.learn.hubs: mechanisms ranked by symptoms explained; degree, betweenness and cut points."""
 
 from __future__ import annotations
 
 import networkx as nx
 import pytest
 
-from graph.hubs import MEASURES, centrality, mechanism_ranking
+from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
 from graph.namespace import CM, entity
-from graph.network import to_networkx
+from graph.view.network import to_networkx
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of graph.named: the .rq files with a header, and running them with parameters.
+"""Tests of graph.query.named: the .rq files with a header, and running them with parameters.
 
 Header parsing uses small files written to a temporary folder; the bundled files are each checked
 and run; the two generic queries are checked for content against a DiGeorge slice written here.
@@ -12,7 +12,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 
 from graph.errors import EntityNotFound, NamedQueryError, QueryTimeout
-from graph.named import (
+from graph.query.named import (
     QUERIES_DIR,
     NamedQuery,
     Param,

@@ -6,7 +6,7 @@ import pytest
 
 from graph.errors import EntityNotFound, InvalidRequest
 from graph.namespace import CM, RELATIONS, entity
-from graph.network import bounded_view, neighbourhood, shortest_paths, simple_paths, to_networkx
+from graph.view.network import bounded_view, neighbourhood, shortest_paths, simple_paths, to_networkx
 
 
 def test_projection_keeps_entities_and_content_relations_only(kg):

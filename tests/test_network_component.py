@@ -13,7 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app.network_component import COMPONENT_NAME, component_js, network
-from graph.render import vis_network_js
+from graph.view.render import vis_network_js
 
 CM = "https://w3id.org/causemap/"
 
@@ -24,7 +24,7 @@ def page():
     import streamlit as st
 
     from app.network_component import network
-    from graph.render import to_vis_data
+    from graph.view.render import to_vis_data
 
     CM = "https://w3id.org/causemap/"  # AppTest runs the function's source alone, without globals
     G = nx.MultiDiGraph()

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.namespace import entity
-from graph.quiz import make_quiz
+from graph.learn.quiz import make_quiz
 from graph.store import ROOT
 
 PAGES = ROOT / "app" / "app_pages"

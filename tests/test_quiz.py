@@ -1,7 +1,7 @@
-"""graph.quiz: every generated question has exactly one right option, and the graph agrees.
+"""graph.learn.quiz: every generated question has exactly one right option, and the graph agrees.
 
 The checks here re-derive each answer from the triples directly, independently of how
-:mod:`graph.quiz` builds its questions, so a generator bug cannot mark its own homework.
+:mod:`graph.learn.quiz` builds its questions, so a generator bug cannot mark its own homework.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from graph.namespace import CM, RELATIONS
-from graph.quiz import KINDS, make_quiz, parse_answer, question_pool, score
+from graph.learn.quiz import KINDS, make_quiz, parse_answer, question_pool, score
 
 SEEDS = range(6)
 

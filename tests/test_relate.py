@@ -1,4 +1,4 @@
-"""graph.relate: paths between two entities, shared neighbours, and the sentences that say them."""
+"""graph.learn.relate: paths between two entities, shared neighbours, and the sentences that say them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from graph.errors import EntityNotFound, InvalidRequest
 from graph.namespace import CM, RELATIONS, entity
-from graph.relate import MAX_LENGTH, connection_graph, plural_phrase, relate, shared_neighbours
+from graph.learn.relate import MAX_LENGTH, connection_graph, plural_phrase, relate, shared_neighbours
 
 DIGEORGE, HYPOPARA = entity("DiGeorgeSyndrome"), entity("Hypoparathyroidism")
 HYPOCALCEMIA = entity("Hypocalcemia")

@@ -1,4 +1,4 @@
-"""graph.render: class styles, vis-network data, layout options and the offline standalone page."""
+"""graph.view.render: class styles, vis-network data, layout options and the offline standalone page."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from html.parser import HTMLParser
 import networkx as nx
 import pytest
 
-from graph import render
-from graph.render import (CLASS_STYLE, OTHER_STYLE, class_style, legend, legend_svg,
+from graph.view import render
+from graph.view.render import (CLASS_STYLE, OTHER_STYLE, class_style, legend, legend_svg,
                           standalone_html, to_vis_data, vis_network_js, vis_options)
 
 CM = "https://w3id.org/causemap/"
@@ -325,7 +325,7 @@ def test_standalone_csp_allows_exactly_the_inline_scripts(page):
 
 
 def test_import_is_cheap():
-    code = ("import sys, graph.render; "
+    code = ("import sys, graph.view.render; "
             "print(sorted(m for m in ('pyvis', 'streamlit', 'jinja2') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -1,4 +1,4 @@
-"""Tests of graph.results: the terminal table and the W3C result formats.
+"""Tests of graph.query.results: the terminal table and the W3C result formats.
 
 Most results are built by hand so that every kind of term (IRI, language-tagged and typed
 literal, blank node, unbound) appears; the round-trip tests read the exchange formats back with
@@ -19,7 +19,7 @@ from rdflib.query import Result
 from graph.errors import CausemapError, ResultFormatError
 from graph.namespace import CLAIM, entity
 from graph.query import QueryResult
-from graph.results import MAX_CELL_WIDTH, result_formats, serialize
+from graph.query.results import MAX_CELL_WIDTH, result_formats, serialize
 
 HYPO = entity("Hypocalcemia")
 # Not rdflib's XSD namespace: pytest probes test-module globals, and XSD warns on each probe.

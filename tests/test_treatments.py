@@ -1,4 +1,4 @@
-"""graph.treatments: what a treatment acts on and which symptom paths it interrupts."""
+"""graph.learn.treatments: what a treatment acts on and which symptom paths it interrupts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from graph.errors import CausemapError, EntityNotFound
 from graph.namespace import CM, entity
-from graph.treatments import treatment_graph, treatment_options, treatment_view
+from graph.learn.treatments import treatment_graph, treatment_options, treatment_view
 
 
 @pytest.fixture(scope="module", params=["CalciumReplacement", "DopamineReplacement",

@@ -1,6 +1,6 @@
 """Compare page: two or three conditions side by side, what they share, and a similarity heatmap.
 
-A thin page over :func:`graph.compare.compare` and :func:`graph.compare.similarity_matrix`. The
+A thin page over :func:`graph.learn.compare.compare` and :func:`graph.learn.compare.similarity_matrix`. The
 selection lives under ``compare_sel`` and in the URL (``?c=cm:A,cm:B``).
 """
 
@@ -13,9 +13,9 @@ from rdflib import URIRef
 
 from app.state import get_kg
 from app.ui import entities_from_param, disclaimer, entity_options, markdown_text
-from graph.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
+from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
                            compare, similarity_matrix)
-from graph.explain import capitalise
+from graph.learn.explain import capitalise
 from graph.namespace import curie
 
 kg = get_kg()

@@ -1,6 +1,6 @@
 """Differential trainer (a learning exercise): which conditions and triggers explain the findings.
 
-A thin page over :func:`graph.differential.differential`. The findings live under
+A thin page over :func:`graph.learn.differential.differential`. The findings live under
 ``differential_findings`` and in the URL (``?f=cm:A,cm:B``).
 """
 
@@ -13,10 +13,10 @@ from rdflib import URIRef
 
 from app.state import get_kg
 from app.ui import entities_from_param, disclaimer, markdown_text
-from graph.differential import LEARNING_NOTE, differential, finding_options
-from graph.explain import capitalise
+from graph.learn.differential import LEARNING_NOTE, differential, finding_options
+from graph.learn.explain import capitalise
 from graph.namespace import curie
-from graph.render import class_style
+from graph.view.render import class_style
 
 kg = get_kg()
 S = st.session_state

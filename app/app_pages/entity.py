@@ -7,7 +7,7 @@ import streamlit as st
 from app.details import show_details
 from app.state import get_kg
 from app.ui import disclaimer, entity_picker
-from graph.entities import describe, resolve
+from graph.learn.entities import describe, resolve
 from graph.errors import CausemapError
 from graph.namespace import curie
 

@@ -2,7 +2,7 @@
 
 State lives in ``st.session_state`` under ``explore_*`` keys and is mirrored in the URL
 (``?entity=…&focus=…&radius=…&classes=…&relations=…``) so a shared link reproduces the view.
-The browser only ever receives a bounded view (:func:`graph.network.bounded_view`).
+The browser only ever receives a bounded view (:func:`graph.view.network.bounded_view`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from app.details import show_details
 from app.network_component import network
 from app.state import get_kg
 from app.ui import disclaimer, entity_from_param, entity_url, legend_markdown, markdown_text
-from graph.entities import describe, search
-from graph.explain import capitalise
-from graph.export import view_graph
+from graph.learn.entities import describe, search
+from graph.learn.explain import capitalise
+from graph.view.export import view_graph
 from graph.namespace import curie
-from graph.network import DEFAULT_MAX_NODES, bounded_view, to_networkx
-from graph.render import standalone_html, to_vis_data
-from graph.schema import class_table, relation_table
+from graph.view.network import DEFAULT_MAX_NODES, bounded_view, to_networkx
+from graph.view.render import standalone_html, to_vis_data
+from graph.learn.schema import class_table, relation_table
 
 kg = get_kg()
 G = to_networkx(kg)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.state import get_kg
 from app.ui import disclaimer
-from graph.stats import graph_stats
+from graph.learn.stats import graph_stats
 
 kg = get_kg()
 st.title("Causemap")

@@ -1,7 +1,7 @@
 """Hubs and bridges page: mechanisms ranked by symptoms explained, and centrality as charts.
 
-A thin page over :func:`graph.hubs.mechanism_ranking` and :func:`graph.hubs.centrality`; each
-measure is shown with its one-sentence meaning (:data:`graph.hubs.MEASURES`). The chosen measure
+A thin page over :func:`graph.learn.hubs.mechanism_ranking` and :func:`graph.learn.hubs.centrality`; each
+measure is shown with its one-sentence meaning (:data:`graph.learn.hubs.MEASURES`). The chosen measure
 lives under ``hubs_measure`` and in the URL (``?measure=degree``).
 """
 
@@ -13,8 +13,8 @@ import streamlit as st
 
 from app.state import get_kg
 from app.ui import disclaimer, markdown_text
-from graph.hubs import MEASURES, centrality, mechanism_ranking
-from graph.render import class_style
+from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
+from graph.view.render import class_style
 
 kg = get_kg()
 S = st.session_state

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app.state import get_kg
 from app.ui import disclaimer
-from graph.schema import class_table, relation_table, schema_graph
+from graph.learn.schema import class_table, relation_table, schema_graph
 
 kg = get_kg()
 st.title("Ontology")
@@ -39,7 +39,7 @@ st.caption("Each arrow is a relation allowed from one class to another.")
 schema = schema_graph(kg)
 try:
     from app.network_component import network
-    from graph.render import to_vis_data
+    from graph.view.render import to_vis_data
 except ImportError:  # the renderer is optional for this page
     network = None
 if network is not None:

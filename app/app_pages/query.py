@@ -2,7 +2,7 @@
 
 An editor (:mod:`app.sparql_editor`) with the project's prefixes declared, an example gallery built
 from the ``.rq`` files, a question builder that shows the SPARQL of a plain-English question clause
-by clause (:mod:`graph.builder`), results (:mod:`app.query_results`), a link that restores and
+by clause (:mod:`graph.query.builder`), results (:mod:`app.query_results`), a link that restores and
 runs the query, and the session's history. Every query goes through :func:`graph.query.run_query`; session keys start
 with ``query_``. Deep links: ``?q=<query text>`` or ``?named=NAME&PARAM=value``.
 """
@@ -23,12 +23,12 @@ from app.query_results import show_outcome, summary
 from app.sparql_editor import completions, sparql_editor
 from app.state import get_kg
 from app.ui import disclaimer, entity_picker, markdown_text
-from graph.builder import TEMPLATES, build, get_template, inline_values
-from graph.entities import resolve
-from graph.explain import capitalise
+from graph.query.builder import TEMPLATES, build, get_template, inline_values
+from graph.learn.entities import resolve
+from graph.learn.explain import capitalise
 from graph.errors import (CausemapError, QueryError, QueryRejected, QuerySyntaxError,
                           QueryTimeout)
-from graph.named import NamedQuery, get_named_query, list_named_queries
+from graph.query.named import NamedQuery, get_named_query, list_named_queries
 from graph.namespace import RELATIONS, curie, sparql_prefixes
 from graph.query import run_query
 

@@ -1,6 +1,6 @@
 """Quiz page: multiple-choice questions generated from the graph, one at a time, with feedback.
 
-A thin page over :func:`graph.quiz.make_quiz`. The seed makes a quiz reproducible (and shareable:
+A thin page over :func:`graph.learn.quiz.make_quiz`. The seed makes a quiz reproducible (and shareable:
 ``?seed=N``); answers and the score live under ``quiz_*`` keys for the session.
 """
 
@@ -10,8 +10,8 @@ import streamlit as st
 
 from app.state import get_kg
 from app.ui import disclaimer, markdown_text
-from graph.explain import capitalise
-from graph.quiz import KIND_LABELS, KINDS, letter, make_quiz, score
+from graph.learn.explain import capitalise
+from graph.learn.quiz import KIND_LABELS, KINDS, letter, make_quiz, score
 
 kg = get_kg()
 S = st.session_state

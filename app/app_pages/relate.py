@@ -1,6 +1,6 @@
 """Relate page: "How are X and Y connected?" Paths with sources, a network, shared neighbours.
 
-A thin page over :func:`graph.relate.relate`. State lives under ``relate_*`` keys and in the URL
+A thin page over :func:`graph.learn.relate.relate`. State lives under ``relate_*`` keys and in the URL
 (``?a=cm:X&b=cm:Y&len=3``), so a link reproduces the question.
 """
 
@@ -13,10 +13,10 @@ from rdflib import URIRef
 from app.network_component import network
 from app.state import get_kg
 from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
-from graph.explain import capitalise
+from graph.learn.explain import capitalise
 from graph.namespace import curie
-from graph.relate import MAX_LENGTH, connection_graph, relate
-from graph.render import to_vis_data
+from graph.learn.relate import MAX_LENGTH, connection_graph, relate
+from graph.view.render import to_vis_data
 
 kg = get_kg()
 S = st.session_state

@@ -1,6 +1,6 @@
 """Treatments page: what a treatment acts on, what it reaches, which symptom paths it interrupts.
 
-A thin page over :func:`graph.treatments.treatment_view`. The treatment lives under
+A thin page over :func:`graph.learn.treatments.treatment_view`. The treatment lives under
 ``treatments_pick`` and in the URL (``?treatment=cm:X``).
 """
 
@@ -13,10 +13,10 @@ from rdflib import URIRef
 from app.network_component import network
 from app.state import get_kg
 from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
-from graph.explain import capitalise
+from graph.learn.explain import capitalise
 from graph.namespace import CM, curie
-from graph.render import to_vis_data
-from graph.treatments import treatment_graph, treatment_view
+from graph.view.render import to_vis_data
+from graph.learn.treatments import treatment_graph, treatment_view
 
 kg = get_kg()
 S = st.session_state

@@ -10,7 +10,7 @@ import networkx as nx
 import streamlit as st
 
 from app.network_component import network
-from graph.render import to_vis_data
+from graph.view.render import to_vis_data
 
 CM = "https://w3id.org/causemap/"
 EVIL = "<img src=x onerror=alert(1)>"

@@ -42,7 +42,7 @@ def free_port() -> int:
 
 
 def _healthy(port: int) -> bool:
-    # http.client, not urllib: graph.offline's audit hook forbids urllib requests in this process.
+    # http.client, not urllib: graph.store.offline's audit hook forbids urllib requests in this process.
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
         conn.request("GET", "/_stcore/health")

@@ -14,7 +14,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from graph.render import standalone_html
+from graph.view.render import standalone_html
 
 pytestmark = pytest.mark.browser
 

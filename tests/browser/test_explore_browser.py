@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graph.entities import describe
+from graph.learn.entities import describe
 from graph.namespace import entity
 from tests.browser.conftest import is_local
 from tests.browser.test_component_browser import node_position, wait_for_layout

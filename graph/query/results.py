@@ -30,9 +30,9 @@ import re
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.query import Result
 
-from .errors import ResultFormatError
-from .namespace import curie
-from .query import QUERY_KINDS, QueryResult
+from graph.errors import ResultFormatError
+from graph.namespace import curie
+from graph.query import QUERY_KINDS, QueryResult
 
 __all__ = ["FORMATS", "MAX_CELL_WIDTH", "result_formats", "serialize"]
 

@@ -35,7 +35,7 @@ def forbid_network() -> None:
     >>> urllib.request.urlopen("http://127.0.0.1:9/")
     Traceback (most recent call last):
     ...
-    graph.offline.NetworkForbidden: network access is disabled in Causemap (tried to open http://127.0.0.1:9/)
+    graph.store.offline.NetworkForbidden: network access is disabled in Causemap (tried to open http://127.0.0.1:9/)
     """
     global _installed
     if not _installed:

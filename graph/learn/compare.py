@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .errors import CausemapError, EntityNotFound
-from .explain import ExplainedPath, Step, explain_path
-from .namespace import CM, curie
-from .store import KnowledgeGraph
+from graph.errors import CausemapError, EntityNotFound
+from graph.learn.explain import ExplainedPath, Step, explain_path
+from graph.namespace import CM, curie
+from graph.store import KnowledgeGraph
 
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "FEATURE_CATEGORIES", "COMPARABLE_CLASSES",
            "ProfileItem", "Profile", "Comparison", "SimilarityMatrix", "profile", "compare",

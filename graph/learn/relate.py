@@ -2,7 +2,7 @@
 
 :func:`relate` lists the paths between two entities, shortest first and up to a length the student
 sets, each as a sentence whose every step keeps its source; the walk is
-:func:`graph.network.simple_paths` over the content relations, so two conditions are never
+:func:`graph.view.network.simple_paths` over the content relations, so two conditions are never
 "connected" merely by both being conditions (``rdf:type`` is not an edge of the projection). It
 also lists their shared neighbours: what each entity touches directly, or through one of its
 mechanisms (a mechanism is what *explains*, so "DiGeorge syndrome acts through hypocalcemia, which
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import URIRef
 
-from .errors import EntityNotFound, InvalidRequest
-from .explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
-from .namespace import CM, RELATIONS, curie
-from .network import simple_paths, to_networkx
-from .store import KnowledgeGraph
+from graph.errors import EntityNotFound, InvalidRequest
+from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
+from graph.namespace import CM, RELATIONS, curie
+from graph.view.network import simple_paths, to_networkx
+from graph.store import KnowledgeGraph
 
 __all__ = ["SharedNeighbour", "Connection", "relate", "neighbours_with_paths", "shared_neighbours",
            "connection_graph", "plural_phrase", "MAX_LENGTH"]

@@ -46,12 +46,12 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .compare import profile
-from .entities import resolve
-from .errors import CausemapError
-from .explain import ExplainedPath
-from .namespace import CM
-from .store import KnowledgeGraph
+from graph.learn.compare import profile
+from graph.learn.entities import resolve
+from graph.errors import CausemapError
+from graph.learn.explain import ExplainedPath
+from graph.namespace import CM
+from graph.store import KnowledgeGraph
 
 __all__ = ["FINDING_CLASSES", "CANDIDATE_CLASSES", "LEARNING_NOTE", "FindingLink", "Candidate",
            "NextFinding", "Differential", "finding_options", "resolve_findings", "differential"]

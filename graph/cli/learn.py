@@ -3,8 +3,8 @@
 Registered on :data:`graph.cli.app` when :mod:`graph.cli` imports this module (its last line), so
 they share its options, its graph loading and its error handling: a :class:`CausemapError` becomes
 one line on stderr and exit code 2. Each command resolves its arguments, calls one function of
-:mod:`graph.relate`, :mod:`graph.compare`, :mod:`graph.differential`, :mod:`graph.quiz`,
-:mod:`graph.hubs` or :mod:`graph.treatments`, and prints what it returns; the library modules are
+:mod:`graph.learn.relate`, :mod:`graph.learn.compare`, :mod:`graph.learn.differential`, :mod:`graph.learn.quiz`,
+:mod:`graph.learn.hubs` or :mod:`graph.learn.treatments`, and prints what it returns; the library modules are
 imported inside the commands so that ``causemap --help`` stays fast.
 """
 
@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli import EXIT_CHECK_FAILED, BadInput, app, fail, state
+from graph.cli.common import EXIT_CHECK_FAILED, BadInput, app, fail, state
 
 __all__ = ["relate", "compare", "differential", "quiz", "hubs", "treatment"]
 
@@ -38,8 +38,8 @@ def relate(
     sources: bool = typer.Option(True, "--sources/--no-sources", help="Show the source of each step."),
 ) -> None:
     """Explain how two entities are connected: paths (shortest first) and shared neighbours."""
-    from .entities import resolve
-    from .relate import relate as run_relate
+    from graph.learn.entities import resolve
+    from graph.learn.relate import relate as run_relate
 
     kg = state.kg()
     c = run_relate(kg, resolve(kg, a), resolve(kg, b), max_length, limit=limit)
@@ -69,9 +69,9 @@ def compare(
                                       help="Two or three conditions (or triggers)."),
 ) -> None:
     """Compare two or three conditions: what they share, what is unique to each, how similar they are."""
-    from .compare import CATEGORIES, CATEGORY_LABELS, SIMILARITY_EXPLAINED
-    from .compare import compare as run_compare
-    from .entities import resolve
+    from graph.learn.compare import CATEGORIES, CATEGORY_LABELS, SIMILARITY_EXPLAINED
+    from graph.learn.compare import compare as run_compare
+    from graph.learn.entities import resolve
 
     kg = state.kg()
     if not 2 <= len(names) <= 3:
@@ -105,8 +105,8 @@ def differential(
     limit: int = typer.Option(5, min=1, max=50, help="Show at most this many candidates."),
 ) -> None:
     """Learning exercise: rank the conditions and triggers that explain the findings."""
-    from .differential import differential as run_differential
-    from .differential import resolve_findings
+    from graph.learn.differential import differential as run_differential
+    from graph.learn.differential import resolve_findings
 
     kg = state.kg()
     d = run_differential(kg, resolve_findings(kg, findings))
@@ -127,7 +127,7 @@ def differential(
 
 
 def _print_question(number: int, total: int, q) -> None:
-    from .quiz import letter
+    from graph.learn.quiz import letter
 
     typer.echo(f"\nQ{number}/{total}. {q.prompt}")
     for i, option in enumerate(q.options):
@@ -135,7 +135,7 @@ def _print_question(number: int, total: int, q) -> None:
 
 
 def _print_feedback(q, chosen: int | None) -> None:
-    from .quiz import letter
+    from graph.learn.quiz import letter
 
     if chosen is not None:
         verdict = "Right." if q.is_correct(chosen) else f"Not quite: you chose {letter(chosen)}."
@@ -161,7 +161,7 @@ def quiz(
                                                     "run in a terminal)."),
 ) -> None:
     """Quiz yourself with multiple-choice questions generated from the graph."""
-    from .quiz import KINDS, make_quiz, parse_answer, score
+    from graph.learn.quiz import KINDS, make_quiz, parse_answer, score
 
     unknown = [k for k in kind if k not in KINDS]
     if unknown:
@@ -207,7 +207,7 @@ def quiz(
 @app.command()
 def hubs(top: int = typer.Option(10, min=1, max=100, help="Show this many entities per list.")) -> None:
     """Which mechanisms explain the most symptoms, and which concepts are hubs and bridges."""
-    from .hubs import MEASURES, centrality, mechanism_ranking
+    from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
 
     kg = state.kg()
     typer.echo("Mechanisms by symptoms explained:")
@@ -229,9 +229,9 @@ def treatment(
     name: str = typer.Argument(..., help="A treatment (label, synonym, CURIE or IRI)."),
 ) -> None:
     """Show what a treatment acts on and which symptom paths it interrupts."""
-    from .entities import resolve
-    from .explain import capitalise
-    from .treatments import treatment_view
+    from graph.learn.entities import resolve
+    from graph.learn.explain import capitalise
+    from graph.learn.treatments import treatment_view
 
     kg = state.kg()
     v = treatment_view(kg, resolve(kg, name))

@@ -1,8 +1,8 @@
-"""Named queries: the ``.rq`` files in ``graph/queries/``, each with a header saying what it asks.
+"""Named queries: the ``.rq`` files in ``graph/query/queries/``, each with a header saying what it asks.
 
 A named query is data, like a datasette canned query: the SPARQL page builds its form from the
 header, the CLI lists and runs it, and the tests run every one. The header is the file's leading
-comment block (format in ``graph/queries/README.md``)::
+comment block (format in ``graph/query/queries/README.md``)::
 
     # title: Conditions acting through a mechanism
     # question: Which conditions act through hypocalcemia, and what treats it?
@@ -32,9 +32,9 @@ from typing import Any, Callable, Mapping
 from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
-from .errors import NamedQueryError, QueryRejected, QuerySyntaxError
-from .namespace import PREFIXES, expand_curie
-from .query import QueryResult, check_query, run_query
+from graph.errors import NamedQueryError, QueryRejected, QuerySyntaxError
+from graph.namespace import PREFIXES, expand_curie
+from graph.query import QueryResult, check_query, run_query
 
 __all__ = ["QUERIES_DIR", "PARAM_KINDS", "Param", "NamedQuery", "list_named_queries",
            "get_named_query", "check_named_query", "run_named"]

@@ -24,8 +24,8 @@ from rdflib import BNode, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from .namespace import CM, RELATIONS
-from .store import KnowledgeGraph
+from graph.namespace import CM, RELATIONS
+from graph.store import KnowledgeGraph
 
 __all__ = ["ClassInfo", "RelationInfo", "class_table", "relation_table", "class_union",
            "schema_graph"]
@@ -82,7 +82,7 @@ def relation_table(kg: KnowledgeGraph) -> list[RelationInfo]:
 
 
 def schema_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
-    """Class → relation → class, in the attribute layout of :func:`graph.network.to_networkx`."""
+    """Class → relation → class, in the attribute layout of :func:`graph.view.network.to_networkx`."""
     G = nx.MultiDiGraph()
     for c in class_table(kg):
         G.add_node(str(c.iri), label=c.label, cls=str(c.iri), cls_label=c.label,

@@ -4,7 +4,7 @@ Each :class:`Template` is a question in plain English with blanks ("What can cau
 blanks with entities gives a :class:`BuiltQuestion`: the English question, the SPARQL that answers
 it, and the query cut into clauses, each with what it means in plain words, so a student can learn
 SPARQL by reading a query beside the question it answers. Every template has a twin named query in
-``graph/queries/`` with the same name and the same parameters, so ``causemap query --named NAME
+``graph/query/queries/`` with the same name and the same parameters, so ``causemap query --named NAME
 --param x=…`` gives the same answer (a test keeps the twins in step).
 
 Values never reach the query as pasted user text. A picked entity enters the generated SPARQL as a
@@ -12,7 +12,7 @@ Values never reach the query as pasted user text. A picked entity enters the gen
 bindings; that is safe because the term is written from an IRI the graph already holds (checked to
 be a curated entity) and only after checking that it is a well-formed IRI, as a CURIE such as
 ``cm:Hypocalcemia`` where one exists, else as ``<iri>``. Free text is never accepted. The named
-twins take their parameters as bindings (:func:`graph.named.run_named`).
+twins take their parameters as bindings (:func:`graph.query.named.run_named`).
 
 Examples
 --------
@@ -36,11 +36,11 @@ from typing import Mapping
 
 from rdflib import URIRef
 
-from .entities import resolve
-from .errors import EntityNotFound, NamedQueryError
-from .explain import capitalise
-from .namespace import CM, curie
-from .store import KnowledgeGraph
+from graph.learn.entities import resolve
+from graph.errors import EntityNotFound, NamedQueryError
+from graph.learn.explain import capitalise
+from graph.namespace import CM, curie
+from graph.store import KnowledgeGraph
 
 __all__ = ["Slot", "Clause", "Template", "BuiltQuestion", "TEMPLATES", "get_template", "build",
            "sparql_term", "values_clause", "inline_values"]
@@ -87,7 +87,7 @@ class Template:
     Attributes
     ----------
     name : str
-        Also the name of the twin named query (``graph/queries/NAME.rq``).
+        Also the name of the twin named query (``graph/query/queries/NAME.rq``).
     question : str
         The question with ``{{slot}}`` holes, e.g. ``"What can cause {{effect}}?"``.
     teaches : str
@@ -542,7 +542,7 @@ def build(kg: KnowledgeGraph, name: str | Template,
     name : str or Template
         The template, or its name (see :data:`TEMPLATES`).
     entities : dict of str to URIRef or str, optional
-        One entity per slot: an IRI, or text :func:`graph.entities.resolve` understands (a
+        One entity per slot: an IRI, or text :func:`graph.learn.entities.resolve` understands (a
         label, synonym or CURIE). Missing slots take the slot's default.
 
     Returns

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from rdflib.namespace import RDF, SKOS
 
-from .namespace import CM, RELATIONS
-from .store import KnowledgeGraph
+from graph.namespace import CM, RELATIONS
+from graph.store import KnowledgeGraph
 
 __all__ = ["GraphStats", "graph_stats"]
 

@@ -46,11 +46,11 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import URIRef
 
-from .entities import Provenance
-from .explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
-from .namespace import CM, RELATIONS
-from .network import to_networkx
-from .store import KnowledgeGraph
+from graph.learn.entities import Provenance
+from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
+from graph.namespace import CM, RELATIONS
+from graph.view.network import to_networkx
+from graph.store import KnowledgeGraph
 
 __all__ = ["KINDS", "KIND_LABELS", "Question", "Score", "make_quiz", "question_pool", "score",
            "letter", "parse_answer", "CAUSAL_RELATIONS"]

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 
 from rdflib import Graph, URIRef
 
-from .namespace import CM, PREFIXES, RELATIONS
-from .store import KnowledgeGraph
+from graph.namespace import CM, PREFIXES, RELATIONS
+from graph.store import KnowledgeGraph
 
 __all__ = ["view_graph"]
 

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .errors import AmbiguousEntity, EntityNotFound
-from .namespace import CM, RELATIONS, curie, expand_curie
-from .store import KnowledgeGraph
+from graph.errors import AmbiguousEntity, EntityNotFound
+from graph.namespace import CM, RELATIONS, curie, expand_curie
+from graph.store import KnowledgeGraph
 
 __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
            "normalise", "xref_link", "edge_provenance", "Provenance"]
@@ -316,7 +316,7 @@ def describe(kg: KnowledgeGraph, iri: URIRef) -> EntityDetails:
     >>> any(r.sentence == "DiGeorge syndrome acts through hypocalcemia." for r in d.incoming)
     True
     """
-    from .explain import edge_sentence  # explain imports entities for provenance
+    from graph.learn.explain import edge_sentence  # explain imports entities for provenance
 
     cls = kg.class_of(iri)
     if cls is None:

@@ -35,10 +35,10 @@ import networkx as nx
 from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
-from .errors import EntityNotFound, InvalidRequest
-from .explain import ExplainedPath, Step, explain_path
-from .namespace import RELATIONS, curie, entity  # noqa: F401  (entity is used by doctests)
-from .store import KnowledgeGraph
+from graph.errors import EntityNotFound, InvalidRequest
+from graph.learn.explain import ExplainedPath, Step, explain_path
+from graph.namespace import RELATIONS, curie, entity  # noqa: F401  (entity is used by doctests)
+from graph.store import KnowledgeGraph
 
 __all__ = ["to_networkx", "neighbourhood", "bounded_view", "BoundedView", "shortest_paths",
            "simple_paths", "DEFAULT_MAX_NODES"]

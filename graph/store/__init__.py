@@ -28,14 +28,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.util import guess_format
 
-from .errors import DataLoadError
-from .namespace import CM, curie, entity  # noqa: F401  (entity is used by the doctest)
-from .offline import forbid_network
+from graph.errors import DataLoadError
+from graph.namespace import CM, curie, entity  # noqa: F401  (entity is used by the doctest)
+from graph.store.offline import forbid_network
 
 __all__ = ["ROOT", "ONTOLOGY", "SHAPES", "DATA_DIR", "ONTOLOGY_GRAPH", "KnowledgeGraph", "load",
            "bundled_files"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 ONTOLOGY = ROOT / "ontology" / "causemap.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 DATA_DIR = ROOT / "data"

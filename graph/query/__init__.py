@@ -46,9 +46,9 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Identifier
 
-from .errors import QueryError, QueryRejected, QuerySyntaxError, QueryTimeout
-from .namespace import PREFIXES, sparql_prefixes
-from .offline import NetworkForbidden, forbid_network
+from graph.errors import QueryError, QueryRejected, QuerySyntaxError, QueryTimeout
+from graph.namespace import PREFIXES, sparql_prefixes
+from graph.store.offline import NetworkForbidden, forbid_network
 
 __all__ = ["QueryResult", "QueryInfo", "run_query", "check_query", "QUERY_KINDS",
            "MAX_QUERY_LENGTH", "PARSER_LOCK"]

@@ -1,12 +1,7 @@
-"""The ``causemap`` command: a thin shell over the :mod:`graph` modules.
+"""The core ``causemap`` commands: query, validate, export, stats, search, show, path and app.
 
-Every command parses its arguments, calls one or two library functions and prints what they return;
-no logic lives here that Python users could not reach. Heavy imports (pandas, pyvis, streamlit) stay
-inside the commands that need them, so ``causemap --help`` and a small query start fast.
-
-Exit codes: 0 success; 1 a check failed (validation found problems, no path was found); 2 bad input
-(unknown entity, unreadable file, malformed or refused query, time-out); 3 an internal error (a bug).
-Errors are one line on stderr, prefixed ``causemap: error:``, never a traceback.
+Each parses its arguments, calls one or two library functions and prints what they return. Library
+modules are imported inside the commands so that ``causemap --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -19,70 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from .errors import CausemapError
-
-__all__ = ["app", "main", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT"]
-
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-app = typer.Typer(
-    name="causemap",
-    help="Explore a knowledge graph of conditions, causes, mechanisms, symptoms and treatments. "
-         "For learning, not for diagnosis.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-class _State:
-    """The global options of one invocation; loaded graphs are cached by their file list."""
-
-    data: list[Path] | None = None
-    _loaded: dict = {}
-
-    def kg(self):
-        key = tuple(str(p) for p in self.data) if self.data else None
-        if key not in self._loaded:
-            from .store import load
-            self._loaded[key] = load(self.data)
-        return self._loaded[key]
-
-
-state = _State()
-
-
-class BadInput(CausemapError):
-    """A command-line value that is wrong in a way only the CLI can see."""
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    typer.echo(f"causemap: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def write_output(text: str, output: Optional[Path]) -> None:
-    """Write to ``output`` (refusing to write into a missing folder) or to stdout."""
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    if not output.parent.exists():
-        raise BadInput(f"cannot write {output}: folder {output.parent} does not exist")
-    if output.is_dir():
-        raise BadInput(f"cannot write {output}: it is a folder")
-    output.write_text(text, encoding="utf-8")
-    typer.echo(f"wrote {output}", err=True)
-
-
-@app.callback()
-def _global(
-    data: Optional[List[Path]] = typer.Option(
-        None, "--data", "-d", metavar="FILE",
-        help="Work on these RDF files instead of the bundled data (repeat for several files)."),
-) -> None:
-    state.data = list(data) if data else None
-
+from graph.cli.common import EXIT_CHECK_FAILED, BadInput, app, fail, state, write_output
 
 # -- query ---------------------------------------------------------------------------------------
 
@@ -121,9 +53,9 @@ def query(
     list_: bool = typer.Option(False, "--list", help="List the named queries and their questions."),
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) against the graph."""
-    from .named import get_named_query, list_named_queries, run_named
-    from .query import run_query
-    from .results import serialize
+    from graph.query.named import get_named_query, list_named_queries, run_named
+    from graph.query import run_query
+    from graph.query.results import serialize
 
     if list_:
         for nq in list_named_queries():
@@ -139,7 +71,7 @@ def query(
         raise BadInput("--timeout and --limit must be positive")
     kg = state.kg()
     if named:
-        from .entities import resolve
+        from graph.learn.entities import resolve
         get_named_query(named)  # unknown names fail before any work
         result = run_named(kg, named, _parse_params(param), timeout=timeout, max_rows=limit,
                            max_triples=limit, resolve_entity=lambda t: resolve(kg, t))
@@ -161,7 +93,7 @@ def query(
 @app.command()
 def validate() -> None:
     """Check the graph against the SHACL shapes and the *-violation.rq checks (exit 1 on failure)."""
-    from .validate import validate as run_validation
+    from graph.validate import validate as run_validation
 
     kg = state.kg()
     report = run_validation(kg)
@@ -198,24 +130,24 @@ def export(
     if focus is not None and fmt is ExportFormat.trig:
         raise BadInput("--focus exports a view, which has no named graphs: use turtle, nt or json-ld")
     if focus is not None and fmt in (ExportFormat.turtle, ExportFormat.nt, ExportFormat.jsonld):
-        from .entities import resolve
-        from .export import view_graph
-        from .network import bounded_view, to_networkx
+        from graph.learn.entities import resolve
+        from graph.view.export import view_graph
+        from graph.view.network import bounded_view, to_networkx
 
         view = bounded_view(to_networkx(kg), focus=str(resolve(kg, focus)), radius=radius)
         write_output(view_graph(kg, view.graph.nodes).serialize(format=fmt.value), output)
         return
     if fmt in (ExportFormat.html, ExportFormat.graphml):
         import networkx as nx
-        from .entities import resolve
-        from .network import bounded_view, to_networkx
+        from graph.learn.entities import resolve
+        from graph.view.network import bounded_view, to_networkx
 
         G = to_networkx(kg)
         view = bounded_view(G, focus=str(resolve(kg, focus)) if focus else None, radius=radius)
         if fmt is ExportFormat.graphml:
             write_output("\n".join(nx.generate_graphml(view.graph)), output)
         else:
-            from .render import standalone_html
+            from graph.view.render import standalone_html
             title = f"Causemap: {kg.label(resolve(kg, focus))}" if focus else "Causemap"
             write_output(standalone_html(view.graph, title=title), output)
         if view.hidden:
@@ -233,7 +165,7 @@ def export(
 @app.command()
 def stats() -> None:
     """Count triples, entities per class, relations per kind, claims and curator notes."""
-    from .stats import graph_stats
+    from graph.learn.stats import graph_stats
 
     s = graph_stats(state.kg())
     typer.echo(f"triples    {s.triples}")
@@ -252,8 +184,8 @@ def stats() -> None:
 def search(text: str = typer.Argument(..., help="A name, synonym or part of one; typos are forgiven."),
            limit: int = typer.Option(10, min=1, max=100)) -> None:
     """Find entities by label or synonym."""
-    from .entities import search as run_search
-    from .namespace import curie
+    from graph.learn.entities import search as run_search
+    from graph.namespace import curie
 
     if not text.strip():
         raise BadInput("give some text to search for")
@@ -268,8 +200,8 @@ def search(text: str = typer.Argument(..., help="A name, synonym or part of one;
 @app.command()
 def show(name: str = typer.Argument(..., help="Entity label, synonym, CURIE or IRI.")) -> None:
     """Show an entity: type, synonyms, definition, cross-references and every relation with its source."""
-    from .entities import describe, resolve
-    from .explain import capitalise
+    from graph.learn.entities import describe, resolve
+    from graph.learn.explain import capitalise
 
     kg = state.kg()
     d = describe(kg, resolve(kg, name))
@@ -295,8 +227,8 @@ def path(
     sources: bool = typer.Option(True, "--sources/--no-sources", help="Show the source of each step."),
 ) -> None:
     """Explain how two entities are connected, as sentences."""
-    from .entities import resolve
-    from .network import shortest_paths, simple_paths
+    from graph.learn.entities import resolve
+    from graph.view.network import shortest_paths, simple_paths
 
     kg = state.kg()
     ea, eb = resolve(kg, a), resolve(kg, b)
@@ -323,7 +255,7 @@ def run_app(
     headless: bool = typer.Option(False, help="Do not open a browser."),
 ) -> None:
     """Start the Causemap web app (Streamlit) on the bundled data, or on --data files."""
-    from .store import ROOT
+    from graph.store import ROOT
 
     env = dict(os.environ)
     if state.data:
@@ -344,36 +276,3 @@ def run_app(
         raise BadInput(f"could not start Streamlit: {exc.strerror}") from None
 
 
-def main() -> None:
-    """Console entry point: run the app, turning expected errors into one line and exit code 2."""
-    try:
-        code = app(standalone_mode=False)
-    except CausemapError as exc:
-        from .errors import NoPathFound
-        code = EXIT_CHECK_FAILED if isinstance(exc, NoPathFound) else EXIT_BAD_INPUT
-        typer.echo(f"causemap: error: {exc}", err=True)
-        sys.exit(code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        typer.echo("causemap: aborted", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except typer.exceptions.TyperException as exc:
-        # Usage errors (unknown command or option, bad value): click's own short message.
-        if hasattr(exc, "show"):
-            exc.show()
-        else:
-            typer.echo(f"causemap: error: {exc}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except BrokenPipeError:
-        sys.exit(EXIT_OK)
-    except Exception as exc:  # a bug: still one line, never a traceback
-        typer.echo(f"causemap: internal error (please report it): {type(exc).__name__}: {exc}",
-                   err=True)
-        sys.exit(EXIT_INTERNAL)
-    sys.exit(code if isinstance(code, int) else EXIT_OK)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
-from . import cli_learn  # noqa: E402,F401  (registers relate/compare/differential/quiz)

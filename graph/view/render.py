@@ -1,6 +1,6 @@
 """Turn a networkx view of the graph into vis-network data, and into an offline HTML page.
 
-:func:`to_vis_data` styles a (bounded) :class:`networkx.MultiDiGraph` from :mod:`graph.network` as
+:func:`to_vis_data` styles a (bounded) :class:`networkx.MultiDiGraph` from :mod:`graph.view.network` as
 vis-network DataSet items plus options, built with pyvis, as plain JSON-able data that the app's
 network component draws; :func:`standalone_html` writes the same network as a self-contained page
 for download, with the copy of vis-network that pyvis bundles inlined (no CDN, so it works offline)
@@ -372,7 +372,7 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     ----------
     G : networkx.DiGraph or networkx.MultiDiGraph or networkx.Graph
         Node attributes ``label``, ``cls``, ``cls_label`` and optional ``title``; edge attributes
-        ``predicate`` and ``label``. Render only bounded views (:func:`graph.network.bounded_view`).
+        ``predicate`` and ``label``. Render only bounded views (:func:`graph.view.network.bounded_view`).
     selected : str, optional
         The selected node: drawn larger, with a dark border and a halo.
     highlight : iterable of str
@@ -522,7 +522,7 @@ def standalone_html(G, *, title: str = "Causemap network", selected: str | None 
     """A complete, offline HTML page that draws ``G`` (for download).
 
     The page is rendered by pyvis (:meth:`pyvis.network.Network.generate_html`) from Causemap's own
-    template (``graph/assets/standalone.html``): pyvis's template loads Bootstrap and vis-network
+    template (``graph/view/assets/standalone.html``): pyvis's template loads Bootstrap and vis-network
     from CDNs and writes its heading and select menu into the HTML unescaped. Ours inlines the
     vis-network script and stylesheet bundled with pyvis, autoescapes every value, carries the
     graph as JSON in ``<script type="application/json">`` blocks, and sets a Content-Security-Policy

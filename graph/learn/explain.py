@@ -3,7 +3,7 @@
 A relation's ``rdfs:label`` reads it forwards ("acts through") and its ``cm:inverseLabel`` reads it
 backwards ("is a mechanism of"), so any path, whichever way its edges point, becomes one sentence:
 "DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching." Every step keeps
-its claims (:func:`graph.entities.edge_provenance`) so a page can show where each step comes from.
+its claims (:func:`graph.learn.entities.edge_provenance`) so a page can show where each step comes from.
 
 Examples
 --------
@@ -20,9 +20,9 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .entities import Provenance, edge_provenance
-from .namespace import CM
-from .store import KnowledgeGraph
+from graph.learn.entities import Provenance, edge_provenance
+from graph.namespace import CM
+from graph.store import KnowledgeGraph
 
 __all__ = ["Step", "ExplainedPath", "relation_phrase", "edge_sentence", "path_sentence",
            "explain_path", "capitalise"]

@@ -30,11 +30,11 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from .errors import CausemapError, EntityNotFound
-from .explain import ExplainedPath, Step, explain_path
-from .namespace import CM, curie
-from .network import to_networkx
-from .store import KnowledgeGraph
+from graph.errors import CausemapError, EntityNotFound
+from graph.learn.explain import ExplainedPath, Step, explain_path
+from graph.namespace import CM, curie
+from graph.view.network import to_networkx
+from graph.store import KnowledgeGraph
 
 __all__ = ["Target", "TreatmentView", "treatment_options", "treatment_view", "treatment_graph",
            "MAX_PATH_STEPS"]
