@@ -12,12 +12,12 @@ import streamlit as st
 from app.ui import entity_url, markdown_text
 from graph.learn.entities import EntityDetails, Relation
 from graph.learn.explain import capitalise
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["show_details", "relation_line"]
 
 
-def relation_line(kg: KnowledgeGraph, rel: Relation, *, link_pages: bool = True) -> str:
+def relation_line(kg: Store, rel: Relation, *, link_pages: bool = True) -> str:
     """Markdown for one relation: the sentence, with the other entity linked to its page."""
     other = rel.object if rel.direction == "out" else rel.subject
     sentence = markdown_text(rel.sentence)
@@ -35,7 +35,7 @@ def _source_caption(rel: Relation) -> str:
     return " · ".join(parts)
 
 
-def show_details(kg: KnowledgeGraph, d: EntityDetails, *, heading_level: int = 2,
+def show_details(kg: Store, d: EntityDetails, *, heading_level: int = 2,
                  link_pages: bool = True) -> None:
     """Render an entity's details."""
     title = markdown_text(capitalise(d.label))

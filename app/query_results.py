@@ -26,7 +26,7 @@ from graph.namespace import curie
 from graph.view.network import bounded_view
 from graph.view.render import to_vis_data
 from graph.query.results import serialize
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["show_outcome", "summary", "result_network", "PAGE_ROWS", "NETWORK_NODES"]
 
@@ -70,7 +70,7 @@ def _tooltip(term) -> str:
     return quote(text, safe=":/#?&=%@.-_~+,;!$*()'[] ")
 
 
-def _cell(kg: KnowledgeGraph, term) -> str:
+def _cell(kg: Store, term) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
@@ -98,7 +98,7 @@ def _numeric_columns(result) -> list[str]:
     return found
 
 
-def _select_table(kg: KnowledgeGraph, result) -> None:
+def _select_table(kg: Store, result) -> None:
     numeric = set(_numeric_columns(result))
     pages = max(1, -(-len(result.rows) // PAGE_ROWS))
     S.query_page = min(int(S.query_page), pages)
@@ -126,7 +126,7 @@ def _select_table(kg: KnowledgeGraph, result) -> None:
                "datatype).")
 
 
-def _select_chart(kg: KnowledgeGraph, result) -> None:
+def _select_chart(kg: Store, result) -> None:
     import altair as alt
 
     numeric = _numeric_columns(result)
@@ -151,7 +151,7 @@ def _select_chart(kg: KnowledgeGraph, result) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def result_network(kg: KnowledgeGraph, graph: Graph) -> nx.MultiDiGraph:
+def result_network(kg: Store, graph: Graph) -> nx.MultiDiGraph:
     """A CONSTRUCT/DESCRIBE graph as networkx, labelled from the main graph; literals go into
     the tooltips of their subjects rather than becoming nodes."""
     G = nx.MultiDiGraph()
@@ -174,7 +174,7 @@ def result_network(kg: KnowledgeGraph, graph: Graph) -> nx.MultiDiGraph:
     return G
 
 
-def _graph_result(kg: KnowledgeGraph, result) -> None:
+def _graph_result(kg: Store, result) -> None:
     view = bounded_view(result_network(kg, result.graph), max_nodes=NETWORK_NODES)
     drawn, turtle_tab = st.tabs(["Network", "Turtle"])
     with drawn:
@@ -232,7 +232,7 @@ def _show_error(outcome: dict) -> None:
         st.error(markdown_text(capitalise(outcome["message"])), icon=":material/error:")
 
 
-def show_outcome(kg: KnowledgeGraph, outcome: dict | None) -> None:
+def show_outcome(kg: Store, outcome: dict | None) -> None:
     """Show a run's outcome: its error, or its result with downloads."""
     if outcome is None:
         st.info("Run a query to see its results here: write one in the editor, try an example, "

@@ -27,7 +27,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from graph.namespace import PREFIXES, curie
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["ASSET", "sparql_editor", "submission", "completions"]
 
@@ -69,7 +69,7 @@ def submission(text: str, nonce: str | None = None) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def completions(kg: KnowledgeGraph) -> list[dict[str, str]]:
+def completions(kg: Store) -> list[dict[str, str]]:
     """What the editor suggests after a prefix: ontology terms and entities, with their labels.
 
     Each item is ``{"label": CURIE, "detail": label, "type": kind}``; the kinds are CodeMirror's
@@ -81,7 +81,7 @@ def completions(kg: KnowledgeGraph) -> list[dict[str, str]]:
     for cls in sorted(kg.entity_classes, key=str):
         items[curie(str(cls))] = {"label": curie(str(cls)), "detail": kg.label(cls), "type": "class"}
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty):
-        for prop in kg.union.subjects(RDF.type, kind):
+        for prop in kg.subjects(RDF.type, kind):
             short = curie(str(prop))
             if short != str(prop):
                 items[short] = {"label": short, "detail": kg.label(prop), "type": "property"}

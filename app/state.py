@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from graph.errors import CausemapError
-from graph.store import KnowledgeGraph, load
+from graph.store import Store, load
 
 __all__ = ["get_kg", "data_files_from_env", "DATA_ENV"]
 
@@ -27,11 +27,11 @@ def data_files_from_env() -> list[Path] | None:
 
 
 @st.cache_resource(show_spinner="Loading the knowledge graph…")
-def _load(files: tuple[str, ...] | None) -> KnowledgeGraph:
+def _load(files: tuple[str, ...] | None) -> Store:
     return load(list(files) if files is not None else None)
 
 
-def get_kg() -> KnowledgeGraph:
+def get_kg() -> Store:
     """The shared, read-only knowledge graph; stops the page with an error if it cannot load."""
     files = data_files_from_env()
     try:

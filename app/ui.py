@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from graph.learn.explain import capitalise
 from graph.namespace import curie
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["DISCLAIMER", "disclaimer", "entity_options", "entity_picker", "entity_url",
            "markdown_text"]
@@ -27,7 +27,7 @@ def disclaimer() -> None:
     st.caption(f":material/school: {DISCLAIMER}")
 
 
-def entity_options(kg: KnowledgeGraph, classes=None) -> list[URIRef]:
+def entity_options(kg: Store, classes=None) -> list[URIRef]:
     """Entities for a picker, sorted by label, optionally only of some classes."""
     ents = kg.entities()
     if classes is not None:
@@ -35,7 +35,7 @@ def entity_options(kg: KnowledgeGraph, classes=None) -> list[URIRef]:
     return ents
 
 
-def entity_picker(kg: KnowledgeGraph, label: str, *, key: str, classes=None, default=None,
+def entity_picker(kg: Store, label: str, *, key: str, classes=None, default=None,
                   placeholder: str = "Type to search…") -> URIRef | None:
     """A searchable select box of entities showing "Label (Class)"; returns the IRI or None."""
     options = entity_options(kg, classes)
@@ -60,7 +60,7 @@ def markdown_text(text: str) -> str:
     return "".join("\\" + c if c in specials else c for c in text)
 
 
-def entities_from_param(kg: KnowledgeGraph, name: str, allowed, *, limit: int | None = None) -> list[URIRef]:
+def entities_from_param(kg: Store, name: str, allowed, *, limit: int | None = None) -> list[URIRef]:
     """Entities named in a comma-separated URL parameter, in order, without repeats.
 
     Names that do not resolve, or are not in ``allowed``, are skipped with a warning, so a stale
@@ -83,7 +83,7 @@ def entities_from_param(kg: KnowledgeGraph, name: str, allowed, *, limit: int | 
     return picked[:limit] if limit else picked
 
 
-def entity_from_param(kg: KnowledgeGraph, name: str, classes=None) -> URIRef | None:
+def entity_from_param(kg: Store, name: str, classes=None) -> URIRef | None:
     """The entity a URL parameter names (label, synonym, CURIE or IRI), or None.
 
     A name that does not resolve, or is not of ``classes``, gets an escaped warning: the text comes

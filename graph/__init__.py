@@ -7,7 +7,7 @@ most programs need.
 
 from graph.errors import CausemapError
 from graph.namespace import CM, entity
-from graph.store import KnowledgeGraph, load
+from graph.store import Store, load
 
-__all__ = ["CausemapError", "CM", "entity", "KnowledgeGraph", "load"]
+__all__ = ["CausemapError", "CM", "entity", "Store", "load"]
 __version__ = "0.1.0"

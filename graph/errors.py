@@ -16,6 +16,9 @@ __all__ = [
     "QueryRejected",
     "QuerySyntaxError",
     "QueryTimeout",
+    "QueryBusy",
+    "QueryMemoryError",
+    "QueryTooLarge",
     "NamedQueryError",
     "NoPathFound",
     "ResultFormatError",
@@ -60,6 +63,18 @@ class QuerySyntaxError(QueryError):
 
 class QueryTimeout(QueryError):
     """The query ran past its time limit and was stopped."""
+
+
+class QueryBusy(QueryError):
+    """Every query worker stayed busy: the server is at its cap on concurrent queries."""
+
+
+class QueryMemoryError(QueryError):
+    """The query needed more memory than its cap and was stopped."""
+
+
+class QueryTooLarge(QueryError):
+    """A result value or the whole result passed its size cap in bytes."""
 
 
 class NamedQueryError(CausemapError):

@@ -1,7 +1,7 @@
 """Check a knowledge graph against the project's rules: SHACL shapes and SPARQL violation checks.
 
 Two kinds of rule run over every graph, bundled or uploaded. The SHACL shapes in
-``ontology/shapes.ttl`` look at one flat graph (:attr:`KnowledgeGraph.union`, ontology included):
+``ontology/shapes.ttl`` look at one flat graph (:meth:`Store.to_graph`, ontology included):
 what each entity, relation, claim and source section must state. The OBO-style checks in
 ``ontology/checks/*-violation.rq`` are SPARQL queries over the :class:`~rdflib.Dataset` where any
 returned row is a failure; they cover what SHACL cannot see (which named graph holds a triple), and
@@ -16,10 +16,11 @@ Examples
 >>> from rdflib.namespace import RDF
 >>> from graph.namespace import CM, entity
 >>> from graph.store import ONTOLOGY, load
+>>> from graph.store.rdflib_store import RdflibStore
 >>> kg = load([ONTOLOGY])                      # the ontology alone has nothing to violate
 >>> validate(kg).conforms
 True
->>> kg = load([ONTOLOGY])
+>>> kg = RdflibStore.from_files([ONTOLOGY])    # an rdflib dataset, to break it on purpose
 >>> _ = kg.dataset.add((entity("Tremor"), RDF.type, CM.Symptom))   # no label, no definition
 >>> report = validate(kg)
 >>> report.conforms
@@ -42,15 +43,13 @@ from typing import TYPE_CHECKING
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from graph.namespace import curie
 from graph.store import ROOT, SHAPES
 
 if TYPE_CHECKING:
-    from graph.store import KnowledgeGraph
+    from graph.store import Store
 
 __all__ = [
     "CHECKS_DIR",
@@ -110,7 +109,7 @@ class Finding:
     severity: str = "Violation"
     source: str = "shacl"
 
-    def line(self, kg: KnowledgeGraph | None = None) -> str:
+    def line(self, kg: Store | None = None) -> str:
         """Render the finding as one line of text; with ``kg``, nodes are named by label and CURIE.
 
         The value is left out when it is the focus node itself (SHACL reports a node-level failure
@@ -163,7 +162,7 @@ class ValidationReport:
         return (f"{len(violations)} {noun} ({shacl} from SHACL shapes, "
                 f"{len(violations) - shacl} from SPARQL checks)")
 
-    def lines(self, kg: KnowledgeGraph | None = None) -> list[str]:
+    def lines(self, kg: Store | None = None) -> list[str]:
         """One line of text per finding, for the CLI; pass ``kg`` to name nodes by their labels."""
         return [f.line(kg) for f in self.results]
 
@@ -177,12 +176,12 @@ def check_files() -> list[Path]:
     return sorted(CHECKS_DIR.glob("*-violation.rq"))
 
 
-def validate(kg: KnowledgeGraph) -> ValidationReport:
+def validate(kg: Store) -> ValidationReport:
     """Run the SHACL shapes and every SPARQL check over a knowledge graph.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
         The graph to check, as returned by :func:`graph.store.load` (ontology included). It is
         only read, never changed.
 
@@ -203,7 +202,7 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
     """
     # One line per distinct finding: pyshacl reports a value once per failed constraint component
     # (a CURIE string fails both sh:nodeKind and sh:pattern), which reads as a duplicate.
-    findings = list(dict.fromkeys(_shacl_findings(kg.union) + _check_findings(kg)))
+    findings = list(dict.fromkeys(_shacl_findings(kg.to_graph()) + _check_findings(kg)))
     findings.sort(key=lambda f: (f.source != "shacl", f.source, f.rule, str(f.focus), str(f.path),
                                  str(f.value)))
     conforms = not any(f.severity == "Violation" for f in findings)
@@ -255,20 +254,16 @@ def _rule_name(shapes: Graph, shape: Node | None) -> str:
 
 
 @functools.lru_cache(maxsize=None)
-def _prepared(path: Path) -> Query:
-    # Bundled, trusted queries: parsed once, run directly with rdflib (no guarded query path).
-    from graph.query import PARSER_LOCK  # rdflib's SPARQL parser is not thread-safe
-
-    with PARSER_LOCK:
-        return prepareQuery(path.read_text(encoding="utf-8"))
+def _check_text(path: Path) -> str:
+    # Bundled, trusted queries: read once, run by the store itself (no guarded query path).
+    return path.read_text(encoding="utf-8")
 
 
-def _check_findings(kg: KnowledgeGraph) -> list[Finding]:
+def _check_findings(kg: Store) -> list[Finding]:
     findings = []
     for path in check_files():
         rule = path.name.removesuffix("-violation.rq")
-        for row in kg.dataset.query(_prepared(path)):
-            cols = row.asdict()
+        for cols in kg.select(_check_text(path)).dicts():
             findings.append(Finding(
                 rule=rule,
                 focus=cols.get("focus"),
@@ -287,7 +282,7 @@ def _title(path: Path) -> str:
     return first.lstrip("# ").strip()
 
 
-def _describe(node: Node, kg: KnowledgeGraph | None) -> str:
+def _describe(node: Node, kg: Store | None) -> str:
     """A node as a reader sees it: ``label (cm:Curie)``, a CURIE, or a quoted, shortened literal."""
     if isinstance(node, Literal):
         text = str(node)

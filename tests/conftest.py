@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import KnowledgeGraph, load
+from graph.store import Store, load
 
 
 @pytest.fixture(scope="session")
-def kg() -> KnowledgeGraph:
+def kg() -> Store:
     """The bundled knowledge graph."""
     return load()
 

@@ -24,7 +24,9 @@ from graph.namespace import CM, entity
 from graph.view.network import simple_paths
 from graph.query import check_query, run_query
 from graph.query.results import serialize
-from graph.store import KnowledgeGraph
+from graph.store import Store
+from graph.store.oxigraph_store import OxigraphStore
+from graph.store.rdflib_store import RdflibStore
 
 E = entity
 
@@ -149,7 +151,7 @@ def test_what_can_cause_hypoparathyroidism(kg):
     E("Hypoparathyroidism"), E("Hypocalcemia"), E("UpperLipTwitching"), E("FacialMuscleWeakness"),
     E("DopamineDeficiency")], ids=lambda e: e.split("/")[-1])
 def test_what_can_cause_agrees_with_the_triples(kg, effect):
-    g = kg.union
+    g = kg
     expected = {s for p in (CM.canCause, CM.hasSymptom) for s in g.subjects(p, effect)
                 if kg.class_of(s) is not None}
     _, result = answer(kg, "causes-of", {"effect": effect})
@@ -164,7 +166,7 @@ def test_which_conditions_share_a_mechanism_with_hypoparathyroidism(kg):
 
 
 def test_shared_mechanisms_agree_with_the_triples_for_every_condition(kg):
-    g = kg.union
+    g = kg
     for condition in entities_of(kg, CM.Condition):
         expected = {(other, m) for m in g.objects(condition, CM.actsThrough)
                     for other in g.subjects(CM.actsThrough, m)
@@ -180,7 +182,7 @@ def test_what_treats_the_mechanism_behind_digeorge_syndrome(kg):
 
 
 def test_mechanism_treatments_agree_with_the_triples_for_every_condition_and_trigger(kg):
-    g = kg.union
+    g = kg
     for cause in entities_of(kg, CM.Condition, CM.Trigger):
         expected = {(t, m) for m in g.objects(cause, CM.actsThrough)
                     for t in g.objects(m, CM.treatedBy)}
@@ -261,7 +263,9 @@ def test_an_entity_iri_that_would_break_the_query_is_refused():
     evil = URIRef("https://example.org/x> } ; DROP ALL #")
     ds.add((CM.Condition, RDFS.subClassOf, CM.Entity))
     ds.add((evil, RDF.type, CM.Condition))
-    kg = KnowledgeGraph(ds)
+    with pytest.raises(ValueError, match="Invalid IRI"):
+        OxigraphStore.from_dataset(ds)  # Oxigraph never stores such an IRI; rdflib does
+    kg = RdflibStore(ds)
     with pytest.raises(ValueError, match="not an IRI that can be written in SPARQL"):
         build(kg, "shared-mechanism", {"condition": evil})
 

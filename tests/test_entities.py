@@ -42,7 +42,8 @@ def test_resolve_errors_are_specific(kg, typed, message):
 def test_ambiguous_name_lists_candidates():
     from rdflib import Dataset
 
-    from graph.store import KnowledgeGraph
+    from graph.store import Store
+    from graph.store.oxigraph_store import OxigraphStore
     ds = Dataset(default_union=True)
     ds.parse(data="""@prefix cm: <https://w3id.org/causemap/> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -50,7 +51,7 @@ def test_ambiguous_name_lists_candidates():
         cm:A a cm:Condition ; rdfs:label "twin" . cm:B a cm:Condition ; rdfs:label "Twin" .""",
              format="turtle")
     with pytest.raises(AmbiguousEntity, match="names several entities") as err:
-        resolve(KnowledgeGraph(ds), "twin")
+        resolve(OxigraphStore.from_dataset(ds), "twin")
     assert "cm:A" in str(err.value) and "cm:B" in str(err.value)
 
 

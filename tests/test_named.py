@@ -22,7 +22,8 @@ from graph.query.named import (
     run_named,
 )
 from graph.namespace import CLAIM, CM, SOURCE, entity
-from graph.store import KnowledgeGraph
+from graph.store import Store
+from graph.store.oxigraph_store import OxigraphStore
 
 BUNDLED = sorted(QUERIES_DIR.glob("*.rq"), key=lambda p: p.stem)
 
@@ -75,10 +76,10 @@ SELECT ?o WHERE { ?thing cm:actsThrough ?o }
 
 
 @pytest.fixture(scope="module")
-def digeorge() -> KnowledgeGraph:
+def digeorge() -> Store:
     ds = Dataset(default_union=True)
     ds.parse(data=DIGEORGE, format="trig")
-    return KnowledgeGraph(ds)
+    return OxigraphStore.from_dataset(ds)
 
 
 def _write(folder: Path, name: str, text: str) -> Path:

@@ -17,7 +17,7 @@ SEEDS = range(6)
 
 
 def adjacent(kg, u, v) -> bool:
-    return any((u, p, v) in kg.union or (v, p, u) in kg.union for p in RELATIONS)
+    return any((u, p, v) in kg or (v, p, u) in kg for p in RELATIONS)
 
 
 def leads_to(kg, start, target) -> bool:
@@ -26,7 +26,7 @@ def leads_to(kg, start, target) -> bool:
     while todo:
         node = todo.pop()
         for p in (CM.canCause, CM.actsThrough, CM.hasSymptom):
-            for o in kg.union.objects(node, p):
+            for o in kg.objects(node, p):
                 if o == target:
                     return True
                 if o not in seen:
@@ -41,12 +41,12 @@ def option_is_right(kg, q, node) -> bool:
         x, y = q.about
         return kg.class_of(node) == CM.Mechanism and adjacent(kg, node, x) and adjacent(kg, node, y)
     if q.kind == "what_treats":
-        return (q.about[0], CM.treatedBy, node) in kg.union
+        return (q.about[0], CM.treatedBy, node) in kg
     if q.kind == "not_cause":
         return not leads_to(kg, node, q.about[0])
     if q.kind == "missing_step":
         (s, o), (p1, p2) = q.about, q.predicates
-        return (s, p1, node) in kg.union and (node, p2, o) in kg.union
+        return (s, p1, node) in kg and (node, p2, o) in kg
     raise AssertionError(q.kind)
 
 

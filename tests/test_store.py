@@ -1,4 +1,4 @@
-"""Loading the bundled data and user files into a KnowledgeGraph."""
+"""Loading the bundled data and user files into a Store."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from graph.store import ONTOLOGY_GRAPH, load
 
 def test_bundled_graph_has_entities_relations_and_ontology(kg):
     assert len(kg.entities()) >= 80
-    assert (entity("DiGeorgeSyndrome"), CM.actsThrough, entity("Hypocalcemia")) in kg.union
-    assert len(kg.dataset.graph(ONTOLOGY_GRAPH)) > 100
+    assert (entity("DiGeorgeSyndrome"), CM.actsThrough, entity("Hypocalcemia")) in kg
+    assert sum(1 for *_t, g in kg.quads() if g == ONTOLOGY_GRAPH) > 100
 
 
 def test_relation_lives_in_its_claim_graph(kg):
-    graphs = {str(ctx) for *_t, ctx in kg.dataset.quads(
-        (entity("DiGeorgeSyndrome"), CM.actsThrough, entity("Hypocalcemia"), None))}
+    graphs = {str(g) for *_t, g in kg.quads(
+        entity("DiGeorgeSyndrome"), CM.actsThrough, entity("Hypocalcemia"))}
     assert graphs == {"https://w3id.org/causemap/claim/DiGeorgeSyndrome-actsThrough-Hypocalcemia"}
 
 

@@ -59,7 +59,7 @@ def test_interrupted_paths_start_at_what_it_acts_on_and_end_at_a_symptom(kg, vie
         assert targets & set(p.nodes), p.sentence
         assert all(provs for provs in p.sources), p.sentence
     for t in view.targets:
-        assert (t.node, CM.treatedBy, view.node) in kg.union
+        assert (t.node, CM.treatedBy, view.node) in kg
 
 
 def test_treatment_graph_holds_only_graph_edges(kg, view):
@@ -67,7 +67,7 @@ def test_treatment_graph_holds_only_graph_edges(kg, view):
     assert str(view.node) in H
     for u, v, k in H.edges(keys=True):
         assert (entity(u.rsplit("/", 1)[1]), CM[k.rsplit("/", 1)[1]],
-                entity(v.rsplit("/", 1)[1])) in kg.union
+                entity(v.rsplit("/", 1)[1])) in kg
 
 
 def test_treatment_options(kg):

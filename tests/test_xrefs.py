@@ -56,7 +56,7 @@ def external_ids() -> list[tuple[str, str, str]]:
     """(subject, kind, id) for every object IRI that points into HPO, OMIM or ORPHA."""
     kg = load()
     found = []
-    for s, _p, o in kg.union:
+    for s, _p, o in kg.triples():
         for kind, pattern in PATTERNS.items():
             m = pattern.match(str(o))
             if m:
@@ -71,7 +71,7 @@ def test_the_data_has_cross_references():
 
 def test_no_malformed_identifier_iri():
     kg = load()
-    for _s, _p, o in kg.union:
+    for _s, _p, o in kg.triples():
         text = str(o)
         if any(host in text for host in ("obo/HP_", "omim.org", "orpha.net")):
             assert any(p.match(text) for p in PATTERNS.values()), text

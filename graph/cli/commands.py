@@ -154,9 +154,9 @@ def export(
             typer.echo(f"note: {view.hidden} more nodes not shown (the view is capped)", err=True)
         return
     if fmt in (ExportFormat.trig,):
-        text = kg.dataset.serialize(format="trig")
+        text = kg.to_dataset().serialize(format="trig")
     else:
-        text = kg.union.serialize(format=fmt.value)
+        text = kg.to_graph().serialize(format=fmt.value)
     write_output(text, output)
 
 

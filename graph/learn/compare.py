@@ -41,7 +41,7 @@ from rdflib import URIRef
 from graph.errors import CausemapError, EntityNotFound
 from graph.learn.explain import ExplainedPath, Step, explain_path
 from graph.namespace import CM, curie
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "FEATURE_CATEGORIES", "COMPARABLE_CLASSES",
            "ProfileItem", "Profile", "Comparison", "SimilarityMatrix", "profile", "compare",
@@ -98,12 +98,12 @@ class Profile:
         return frozenset(n for c in FEATURE_CATEGORIES for n in self.nodes(c))
 
 
-def _require(kg: KnowledgeGraph, node: URIRef) -> None:
+def _require(kg: Store, node: URIRef) -> None:
     if kg.class_of(node) is None:
         raise EntityNotFound(f"{curie(str(node))} is not an entity in this graph")
 
 
-def profile(kg: KnowledgeGraph, node: URIRef) -> Profile:
+def profile(kg: Store, node: URIRef) -> Profile:
     """Gather the profile of one entity (meant for conditions and triggers; any entity works).
 
     Direct statements come first; an item reached only through a mechanism keeps the two-step path.
@@ -124,7 +124,7 @@ def profile(kg: KnowledgeGraph, node: URIRef) -> Profile:
     (['brainstem lesion', 'intracranial tumour', 'stroke'], ['facial nerve'])
     """
     _require(kg, node)
-    g = kg.union
+    g = kg
     found: dict[str, dict[URIRef, ExplainedPath]] = {c: {} for c in CATEGORIES}
 
     def put(category: str, target: URIRef, steps: list[Step]) -> None:
@@ -163,7 +163,7 @@ def profile(kg: KnowledgeGraph, node: URIRef) -> Profile:
     return Profile(node, kg.label(node), items)
 
 
-def features(kg: KnowledgeGraph, node: URIRef) -> frozenset[URIRef]:
+def features(kg: Store, node: URIRef) -> frozenset[URIRef]:
     """The mechanisms, symptoms and anatomy of ``node`` (see :meth:`Profile.features`)."""
     return profile(kg, node).features()
 
@@ -173,7 +173,7 @@ def _jaccard(fa: frozenset, fb: frozenset) -> float:
     return len(fa & fb) / len(union) if union else 0.0
 
 
-def similarity(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> float:
+def similarity(kg: Store, a: URIRef, b: URIRef) -> float:
     """The Jaccard index of the features of ``a`` and ``b`` (0–1; 0 when neither has features).
 
     >>> from graph.store import load
@@ -187,7 +187,7 @@ def similarity(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> float:
     return _jaccard(features(kg, a), features(kg, b))
 
 
-def explain_similarity(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> str:
+def explain_similarity(kg: Store, a: URIRef, b: URIRef) -> str:
     """The similarity of two entities as a sentence that shows the arithmetic.
 
     >>> from graph.store import load
@@ -247,7 +247,7 @@ class Comparison:
         return {n: tuple(who) for n, who in held.items() if 1 < len(who) < len(self.profiles)}
 
 
-def compare(kg: KnowledgeGraph, nodes: Sequence[URIRef]) -> Comparison:
+def compare(kg: Store, nodes: Sequence[URIRef]) -> Comparison:
     """Line up two or three conditions (or triggers): what all share, what is unique to each.
 
     Raises
@@ -324,7 +324,7 @@ class SimilarityMatrix:
                 for i in range(len(self.nodes)) for j in range(len(self.nodes))]
 
 
-def similarity_matrix(kg: KnowledgeGraph, nodes: Sequence[URIRef] | None = None, *,
+def similarity_matrix(kg: Store, nodes: Sequence[URIRef] | None = None, *,
                       drop_featureless: bool = True) -> SimilarityMatrix:
     """Score every pair of ``nodes`` (default: every condition in the graph), sorted by label.
 

@@ -51,7 +51,7 @@ from graph.learn.entities import resolve
 from graph.errors import CausemapError
 from graph.learn.explain import ExplainedPath
 from graph.namespace import CM
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["FINDING_CLASSES", "CANDIDATE_CLASSES", "LEARNING_NOTE", "FindingLink", "Candidate",
            "NextFinding", "Differential", "finding_options", "resolve_findings", "differential"]
@@ -132,11 +132,11 @@ class Differential:
     note: str = LEARNING_NOTE
 
 
-def _candidates(kg: KnowledgeGraph) -> list[URIRef]:
+def _candidates(kg: Store) -> list[URIRef]:
     return [e for e in kg.entities() if kg.class_of(e) in CANDIDATE_CLASSES]
 
 
-def finding_options(kg: KnowledgeGraph) -> list[URIRef]:
+def finding_options(kg: Store) -> list[URIRef]:
     """Everything a student may pick as a finding, sorted by label.
 
     Symptoms, onset ages, triggers, substances, pathogens and genetic factors, and the conditions
@@ -152,11 +152,11 @@ def finding_options(kg: KnowledgeGraph) -> list[URIRef]:
     cands = set(_candidates(kg))
     found = [e for e in kg.entities() if kg.class_of(e) in FINDING_CLASSES
              or (kg.class_of(e) == CM.Condition
-                 and any(o in cands for o in kg.union.objects(e, CM.canCause)))]
+                 and any(o in cands for o in kg.objects(e, CM.canCause)))]
     return found  # kg.entities() is already sorted by label
 
 
-def resolve_findings(kg: KnowledgeGraph, texts: Iterable[str]) -> list[URIRef]:
+def resolve_findings(kg: Store, texts: Iterable[str]) -> list[URIRef]:
     """Resolve what a student typed into findings, keeping order and dropping repeats.
 
     Raises
@@ -189,7 +189,7 @@ def resolve_findings(kg: KnowledgeGraph, texts: Iterable[str]) -> list[URIRef]:
     return out
 
 
-def _own_findings(kg: KnowledgeGraph, cand: URIRef) -> dict[URIRef, tuple[str, ExplainedPath | None]]:
+def _own_findings(kg: Store, cand: URIRef) -> dict[URIRef, tuple[str, ExplainedPath | None]]:
     """The findings the graph gives a candidate: finding → (kind, path); a trigger includes itself."""
     prof = profile(kg, cand)
     own: dict[URIRef, tuple[str, ExplainedPath | None]] = {}
@@ -201,7 +201,7 @@ def _own_findings(kg: KnowledgeGraph, cand: URIRef) -> dict[URIRef, tuple[str, E
     return own
 
 
-def _links(kg: KnowledgeGraph, cand: URIRef, own, findings: Sequence[URIRef]):
+def _links(kg: Store, cand: URIRef, own, findings: Sequence[URIRef]):
     links = []
     for f in findings:
         if f not in own:
@@ -218,7 +218,7 @@ def _links(kg: KnowledgeGraph, cand: URIRef, own, findings: Sequence[URIRef]):
 _KIND_ORDER = {"symptom": 0, "typical onset": 1, "cause": 2, "itself": 3, "makes it worse": 4}
 
 
-def _next_finding(kg: KnowledgeGraph, top: list[Candidate],
+def _next_finding(kg: Store, top: list[Candidate],
                   chosen: set[URIRef]) -> NextFinding | None:
     if len(top) < 2:
         return None
@@ -252,12 +252,12 @@ def _next_finding(kg: KnowledgeGraph, top: list[Candidate],
     return NextFinding(f, kg.label(f), present, absent, reason)
 
 
-def differential(kg: KnowledgeGraph, findings: Sequence[URIRef], *, top: int = 5) -> Differential:
+def differential(kg: Store, findings: Sequence[URIRef], *, top: int = 5) -> Differential:
     """Rank the conditions and triggers that explain ``findings``; suggest the next finding.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     findings : sequence of URIRef
         From :func:`resolve_findings` or :func:`finding_options`.
     top : int

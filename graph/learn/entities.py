@@ -32,7 +32,7 @@ from rdflib.namespace import SKOS
 
 from graph.errors import AmbiguousEntity, EntityNotFound
 from graph.namespace import CM, RELATIONS, curie, expand_curie
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
            "normalise", "xref_link", "edge_provenance", "Provenance"]
@@ -66,10 +66,10 @@ class Match:
 
 
 # Index: normalised name → list of (entity, the original name, is_label).
-_index_cache: "weakref.WeakKeyDictionary[KnowledgeGraph, dict]" = weakref.WeakKeyDictionary()
+_index_cache: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
 
 
-def _index(kg: KnowledgeGraph) -> dict[str, list[tuple[URIRef, str, bool]]]:
+def _index(kg: Store) -> dict[str, list[tuple[URIRef, str, bool]]]:
     if kg not in _index_cache:
         idx: dict[str, list[tuple[URIRef, str, bool]]] = {}
         for ent in kg.entities():
@@ -96,13 +96,13 @@ def _score(query: str, name: str) -> float:
     return max(ratio, best_window - 0.05) * 0.8
 
 
-def search(kg: KnowledgeGraph, text: str, *, limit: int = 10, classes=None,
+def search(kg: Store, text: str, *, limit: int = 10, classes=None,
            min_score: float = 0.62) -> list[Match]:
     """Rank entities whose label or synonym matches ``text``, best first, one hit per entity.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     text : str
         What the student typed.
     limit : int
@@ -143,7 +143,7 @@ def search(kg: KnowledgeGraph, text: str, *, limit: int = 10, classes=None,
     return sorted(best.values(), key=lambda m: (-m.score, m.label.lower()))[:limit]
 
 
-def resolve(kg: KnowledgeGraph, text: str) -> URIRef:
+def resolve(kg: Store, text: str) -> URIRef:
     """Turn a label, synonym, CURIE or IRI into exactly one curated entity.
 
     Raises
@@ -234,7 +234,7 @@ class Provenance:
     notes: tuple[str, ...] = ()
 
 
-def edge_provenance(kg: KnowledgeGraph, s, p, o) -> list[Provenance]:
+def edge_provenance(kg: Store, s, p, o) -> list[Provenance]:
     """The claims that state the triple ``(s, p, o)``, each with its section and notes.
 
     >>> from graph.store import load
@@ -245,19 +245,18 @@ def edge_provenance(kg: KnowledgeGraph, s, p, o) -> list[Provenance]:
     ['4. DiGeorge Syndrome']
     """
     found = []
-    for _s, _p, _o, ctx in kg.dataset.quads((s, p, o, None)):
-        name = getattr(ctx, "identifier", ctx)
-        if (name, CM.citesSection, None) not in kg.union:
+    for _s, _p, _o, name in kg.quads(s, p, o):
+        if name is None or (name, CM.citesSection, None) not in kg:
             continue  # a graph that is not a claim (the default graph, a user's own graphs)
-        section = kg.union.value(name, CM.citesSection)
-        number = kg.union.value(section, CM.sectionNumber) if section is not None else None
+        section = kg.value(name, CM.citesSection)
+        number = kg.value(section, CM.sectionNumber) if section is not None else None
         found.append(Provenance(
             claim=name,
-            claim_text=str(kg.union.value(name, CM.claimText) or ""),
+            claim_text=str(kg.value(name, CM.claimText) or ""),
             section=section,
             section_label=kg.label(section) if section is not None else "",
             section_number=int(number) if number is not None else None,
-            notes=tuple(sorted(str(n) for n in kg.union.objects(name, CM.curatorNote))),
+            notes=tuple(sorted(str(n) for n in kg.objects(name, CM.curatorNote))),
         ))
     return sorted(found, key=lambda pr: str(pr.claim))
 
@@ -298,7 +297,7 @@ class EntityDetails:
         return [r for r in self.relations if r.direction == "in"]
 
 
-def describe(kg: KnowledgeGraph, iri: URIRef) -> EntityDetails:
+def describe(kg: Store, iri: URIRef) -> EntityDetails:
     """Gather the details of one entity.
 
     Raises
@@ -321,7 +320,7 @@ def describe(kg: KnowledgeGraph, iri: URIRef) -> EntityDetails:
     cls = kg.class_of(iri)
     if cls is None:
         raise EntityNotFound(f"{curie(str(iri))} is not an entity in this graph")
-    g = kg.union
+    g = kg
     xrefs = []
     for prop in _MATCH_PROPS:
         for target in sorted(g.objects(iri, prop), key=str):

@@ -22,7 +22,7 @@ from rdflib import URIRef
 
 from graph.learn.entities import Provenance, edge_provenance
 from graph.namespace import CM
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["Step", "ExplainedPath", "relation_phrase", "edge_sentence", "path_sentence",
            "explain_path", "capitalise"]
@@ -37,7 +37,7 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def relation_phrase(kg: KnowledgeGraph, predicate: URIRef, forward: bool = True) -> str:
+def relation_phrase(kg: Store, predicate: URIRef, forward: bool = True) -> str:
     """The phrase that reads ``predicate`` forwards, or backwards with its inverse reading.
 
     >>> from graph.store import load
@@ -46,11 +46,11 @@ def relation_phrase(kg: KnowledgeGraph, predicate: URIRef, forward: bool = True)
     """
     if forward:
         return kg.label(predicate)
-    inverse = kg.union.value(predicate, CM.inverseLabel)
+    inverse = kg.value(predicate, CM.inverseLabel)
     return str(inverse) if inverse is not None else f"is the object of '{kg.label(predicate)}' for"
 
 
-def edge_sentence(kg: KnowledgeGraph, s: URIRef, p: URIRef, o: URIRef) -> str:
+def edge_sentence(kg: Store, s: URIRef, p: URIRef, o: URIRef) -> str:
     """One edge as a sentence, subject first."""
     return f"{capitalise(kg.label(s))} {relation_phrase(kg, p)} {kg.label(o)}."
 
@@ -90,7 +90,7 @@ class ExplainedPath:
         return len(self.steps)
 
 
-def path_sentence(kg: KnowledgeGraph, steps) -> str:
+def path_sentence(kg: Store, steps) -> str:
     """A path as one sentence, chaining hops with "which".
 
     >>> from graph.store import load
@@ -115,7 +115,7 @@ def path_sentence(kg: KnowledgeGraph, steps) -> str:
     return ", ".join(parts) + "."
 
 
-def explain_path(kg: KnowledgeGraph, steps) -> ExplainedPath:
+def explain_path(kg: Store, steps) -> ExplainedPath:
     """Bundle a path with its sentence and each step's claims."""
     steps = tuple(steps)
     return ExplainedPath(steps, path_sentence(kg, steps),

@@ -28,7 +28,7 @@ from rdflib import URIRef
 
 from graph.namespace import CM
 from graph.view.network import to_networkx
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["MEASURES", "MechanismRank", "CentralityRow", "mechanism_ranking", "centrality"]
 
@@ -58,7 +58,7 @@ class MechanismRank:
         return len(self.symptoms)
 
 
-def mechanism_ranking(kg: KnowledgeGraph) -> list[MechanismRank]:
+def mechanism_ranking(kg: Store) -> list[MechanismRank]:
     """Mechanisms ranked by the number of symptoms they explain, then by what acts through them.
 
     A mechanism explains a symptom it can cause, directly or through a chain of "can cause"
@@ -70,13 +70,13 @@ def mechanism_ranking(kg: KnowledgeGraph) -> list[MechanismRank]:
     >>> [(m.label, m.n_symptoms) for m in mechanism_ranking(kg)][:3]
     [('autonomic stress response', 3), ('disordered nerve control of movement', 2), ('dopamine deficiency', 2)]
     """
-    causes = nx.DiGraph((s, o) for s, o in kg.union.subject_objects(CM.canCause))
+    causes = nx.DiGraph((s, o) for s, o in kg.subject_objects(CM.canCause))
     out = []
     for m in (e for e in kg.entities() if kg.class_of(e) == CM.Mechanism):
         reach = nx.descendants(causes, m) if m in causes else set()
         symptoms = tuple(sorted((s for s in reach if kg.class_of(s) == CM.Symptom),
                                 key=lambda s: kg.label(s).lower()))
-        sources = tuple(sorted(kg.union.subjects(CM.actsThrough, m), key=lambda s: kg.label(s).lower()))
+        sources = tuple(sorted(kg.subjects(CM.actsThrough, m), key=lambda s: kg.label(s).lower()))
         out.append(MechanismRank(m, kg.label(m), symptoms, sources))
     return sorted(out, key=lambda r: (-r.n_symptoms, -len(r.sources), r.label.lower()))
 
@@ -93,7 +93,7 @@ class CentralityRow:
     cut_point: bool
 
 
-def centrality(kg: KnowledgeGraph) -> list[CentralityRow]:
+def centrality(kg: Store) -> list[CentralityRow]:
     """Degree, betweenness and cut points of every entity, by betweenness then degree then label.
 
     Computed on the undirected simple graph: "how are these connected" ignores arrow direction, and

@@ -50,7 +50,7 @@ from graph.learn.entities import Provenance
 from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
 from graph.namespace import CM, RELATIONS
 from graph.view.network import to_networkx
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["KINDS", "KIND_LABELS", "Question", "Score", "make_quiz", "question_pool", "score",
            "letter", "parse_answer", "CAUSAL_RELATIONS"]
@@ -160,7 +160,7 @@ class _Draft:
     predicates: tuple[URIRef, ...] = ()
 
 
-def _of_class(kg: KnowledgeGraph, cls: URIRef) -> list[URIRef]:
+def _of_class(kg: Store, cls: URIRef) -> list[URIRef]:
     return sorted((e for e in kg.entities() if kg.class_of(e) == cls), key=str)
 
 
@@ -173,12 +173,12 @@ def _neighbours(G: nx.MultiDiGraph, node: URIRef) -> list[URIRef]:
     return sorted({URIRef(n) for n in (*G.successors(key), *G.predecessors(key))}, key=str)
 
 
-def _mechanism_link_pool(kg: KnowledgeGraph) -> list[_Draft]:
+def _mechanism_link_pool(kg: Store) -> list[_Draft]:
     G = to_networkx(kg)
     mechanisms = _of_class(kg, CM.Mechanism)
     drafts = []
     for m in mechanisms:
-        starts = sorted(kg.union.subjects(CM.actsThrough, m), key=str)
+        starts = sorted(kg.subjects(CM.actsThrough, m), key=str)
         for x in starts:
             for y in _neighbours(G, m):
                 if y == x or (y in starts and str(y) < str(x)):
@@ -193,18 +193,18 @@ def _mechanism_link_pool(kg: KnowledgeGraph) -> list[_Draft]:
     return drafts
 
 
-def _what_treats_pool(kg: KnowledgeGraph) -> list[_Draft]:
+def _what_treats_pool(kg: Store) -> list[_Draft]:
     G = to_networkx(kg)
     U = G.to_undirected(as_view=True)
     treatments = _of_class(kg, CM.Treatment)
     drafts = []
-    for z in sorted(set(kg.union.subjects(CM.treatedBy, None)), key=str):
+    for z in sorted(set(kg.subjects(CM.treatedBy, None)), key=str):
         if kg.class_of(z) is None:
             continue
         near = nx.single_source_shortest_path_length(U, str(z), cutoff=2)
         # A treatment within two steps may treat z indirectly: never offer it as wrong.
         wrong = tuple(t for t in treatments if str(t) not in near)
-        for t in sorted(kg.union.objects(z, CM.treatedBy), key=str):
+        for t in sorted(kg.objects(z, CM.treatedBy), key=str):
             if len(wrong) >= 2:
                 drafts.append(_Draft("what_treats", f"{z}|{t}",
                                      f"Which of these treats {kg.label(z)}?",
@@ -212,15 +212,15 @@ def _what_treats_pool(kg: KnowledgeGraph) -> list[_Draft]:
     return drafts
 
 
-def _causal_graph(kg: KnowledgeGraph) -> nx.DiGraph:
+def _causal_graph(kg: Store) -> nx.DiGraph:
     C = nx.DiGraph()
     for p in CAUSAL_RELATIONS:
-        for s, o in kg.union.subject_objects(p):
+        for s, o in kg.subject_objects(p):
             C.add_edge(s, o, predicate=p)
     return C
 
 
-def _not_cause_pool(kg: KnowledgeGraph) -> list[_Draft]:
+def _not_cause_pool(kg: Store) -> list[_Draft]:
     G = to_networkx(kg)
     C = _causal_graph(kg)
     # Distances ignore "is made worse by": an aggravating factor is a fair odd one out.
@@ -244,8 +244,8 @@ def _not_cause_pool(kg: KnowledgeGraph) -> list[_Draft]:
     return drafts
 
 
-def _missing_step_pool(kg: KnowledgeGraph) -> list[_Draft]:
-    g = kg.union
+def _missing_step_pool(kg: Store) -> list[_Draft]:
+    g = kg
     drafts: dict[tuple, _Draft] = {}
     for p1 in RELATIONS:
         for s, m in sorted(g.subject_objects(p1), key=lambda so: (str(so[0]), str(so[1]))):
@@ -281,7 +281,7 @@ _POOLS = {
 }
 
 
-def question_pool(kg: KnowledgeGraph, kind: str) -> int:
+def question_pool(kg: Store, kind: str) -> int:
     """How many different questions of ``kind`` the graph supports (before options are drawn).
 
     >>> from graph.store import load
@@ -295,23 +295,23 @@ def question_pool(kg: KnowledgeGraph, kind: str) -> int:
 
 # -- turning drafts into questions -----------------------------------------------------------------
 
-def _causal_path(kg: KnowledgeGraph, C: nx.DiGraph, source: URIRef, target: URIRef) -> ExplainedPath:
+def _causal_path(kg: Store, C: nx.DiGraph, source: URIRef, target: URIRef) -> ExplainedPath:
     nodes = nx.shortest_path(C, source, target)
     return explain_path(kg, [Step(u, C.edges[u, v]["predicate"], v) for u, v in zip(nodes, nodes[1:])])
 
 
-def _one_step(kg: KnowledgeGraph, u: URIRef, v: URIRef) -> Step:
+def _one_step(kg: Store, u: URIRef, v: URIRef) -> Step:
     """The first relation between two adjacent entities, read from ``u``."""
     for p in RELATIONS:
-        if (u, p, v) in kg.union:
+        if (u, p, v) in kg:
             return Step(u, p, v, True)
     for p in RELATIONS:
-        if (v, p, u) in kg.union:
+        if (v, p, u) in kg:
             return Step(u, p, v, False)
     raise ValueError(f"{u} and {v} are not adjacent")  # pragma: no cover (drafts guarantee it)
 
 
-def _build(kg: KnowledgeGraph, draft: _Draft, rng: random.Random) -> Question:
+def _build(kg: Store, draft: _Draft, rng: random.Random) -> Question:
     answer = rng.choice(draft.correct)
     others = rng.sample(draft.wrong, draft.n_wrong)
     nodes = [answer, *others]
@@ -330,8 +330,8 @@ def _build(kg: KnowledgeGraph, draft: _Draft, rng: random.Random) -> Question:
         paths = tuple(_causal_path(kg, C, c, target) for c in others)
         # Say what the graph does link the odd one to, so the feedback teaches something.
         links = [f"{kg.label(s)} {relation_phrase(kg, p)} {kg.label(o)}" for p in RELATIONS
-                 for s, o in sorted((*((answer, o) for o in kg.union.objects(answer, p)),
-                                     *((s, answer) for s in kg.union.subjects(p, answer))),
+                 for s, o in sorted((*((answer, o) for o in kg.objects(answer, p)),
+                                     *((s, answer) for s in kg.subjects(p, answer))),
                                     key=lambda so: (str(so[0]), str(so[1])))]
         explanation = (f"{capitalise(kg.label(answer))} does not lead to {kg.label(target)} in the "
                        "graph" + (f" (it says: {links[0]})." if links else ".")
@@ -345,13 +345,13 @@ def _build(kg: KnowledgeGraph, draft: _Draft, rng: random.Random) -> Question:
                     correct, explanation, paths, draft.about, draft.predicates)
 
 
-def make_quiz(kg: KnowledgeGraph, n: int = 10, seed: int = 0,
+def make_quiz(kg: Store, n: int = 10, seed: int = 0,
               kinds: Sequence[str] = KINDS) -> list[Question]:
     """Draw ``n`` questions, taking the kinds in turn, without repeating a question.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     n : int
         How many questions; fewer come back when the graph runs out of different ones.
     seed : int

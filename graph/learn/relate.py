@@ -36,7 +36,7 @@ from graph.errors import EntityNotFound, InvalidRequest
 from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
 from graph.namespace import CM, RELATIONS, curie
 from graph.view.network import simple_paths, to_networkx
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["SharedNeighbour", "Connection", "relate", "neighbours_with_paths", "shared_neighbours",
            "connection_graph", "plural_phrase", "MAX_LENGTH"]
@@ -145,7 +145,7 @@ def _join(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def neighbours_with_paths(kg: KnowledgeGraph, node: URIRef) -> dict[URIRef, ExplainedPath]:
+def neighbours_with_paths(kg: Store, node: URIRef) -> dict[URIRef, ExplainedPath]:
     """What ``node`` reaches in one step, or in two through one of its mechanisms.
 
     The value is the shortest such path (one step beats two); among equals, the first in a stable
@@ -181,7 +181,7 @@ def neighbours_with_paths(kg: KnowledgeGraph, node: URIRef) -> dict[URIRef, Expl
     return out
 
 
-def _shared_sentence(kg: KnowledgeGraph, a: URIRef, b: URIRef, node: URIRef,
+def _shared_sentence(kg: Store, a: URIRef, b: URIRef, node: URIRef,
                      via_a: ExplainedPath, via_b: ExplainedPath) -> str:
     sa, sb = via_a.steps, via_b.steps
     first_a, first_b = sa[0], sb[0]
@@ -197,7 +197,7 @@ def _shared_sentence(kg: KnowledgeGraph, a: URIRef, b: URIRef, node: URIRef,
         if len(sa) == 1 and kg.class_of(node) == CM.Mechanism:
             # Say what the shared mechanism leads to: that is why sharing it matters.
             onward: dict[URIRef, list[str]] = {}
-            for p, o in sorted(kg.union.predicate_objects(node), key=lambda po: str(po[0])):
+            for p, o in sorted(kg.predicate_objects(node), key=lambda po: str(po[0])):
                 if p in RELATIONS and o not in (a, b) and kg.class_of(o) is not None:
                     onward.setdefault(p, []).append(kg.label(o))
             clauses = [f"{relation_phrase(kg, p)} {_join(sorted(objs, key=str.lower))}"
@@ -210,7 +210,7 @@ def _shared_sentence(kg: KnowledgeGraph, a: URIRef, b: URIRef, node: URIRef,
     return f"{via_a.sentence[:-1]}; {clause_b}"
 
 
-def shared_neighbours(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> list[SharedNeighbour]:
+def shared_neighbours(kg: Store, a: URIRef, b: URIRef) -> list[SharedNeighbour]:
     """The entities both ``a`` and ``b`` reach (see :func:`neighbours_with_paths`), best first.
 
     Order: by class (mechanisms, symptoms, treatments, conditions, triggers, anatomy, others), then
@@ -235,13 +235,13 @@ def shared_neighbours(kg: KnowledgeGraph, a: URIRef, b: URIRef) -> list[SharedNe
                                         len(s.via_a) + len(s.via_b), s.label.lower()))
 
 
-def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int = 50,
+def relate(kg: Store, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int = 50,
            relations: Collection[str] | None = None) -> Connection:
     """How two entities are connected: paths of at most ``max_length`` steps and shared neighbours.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     a, b : URIRef
         Two different curated entities.
     max_length : int
@@ -295,7 +295,7 @@ def relate(kg: KnowledgeGraph, a: URIRef, b: URIRef, max_length: int = 3, *, lim
                       len(paths) > limit)
 
 
-def connection_graph(kg: KnowledgeGraph, connection: Connection,
+def connection_graph(kg: Store, connection: Connection,
                      include_shared: bool = True) -> nx.MultiDiGraph:
     """The subgraph to draw for a connection: the path nodes (and shared neighbours) with their edges.
 

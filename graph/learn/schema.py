@@ -21,11 +21,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import BNode, URIRef
-from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from graph.namespace import CM, RELATIONS
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["ClassInfo", "RelationInfo", "class_table", "relation_table", "class_union",
            "schema_graph"]
@@ -50,28 +49,34 @@ class RelationInfo:
     count: int
 
 
-def class_union(kg: KnowledgeGraph, node) -> list[URIRef]:
+def class_union(kg: Store, node) -> list[URIRef]:
     """The classes a domain or range names: one class, or the members of an ``owl:unionOf``."""
     if isinstance(node, BNode):
-        members = kg.union.value(node, OWL.unionOf)
-        return list(Collection(kg.union, members)) if members is not None else []
+        items, cell, seen = [], kg.value(node, OWL.unionOf), set()
+        while cell is not None and cell != RDF.nil and cell not in seen:
+            seen.add(cell)
+            first = kg.value(cell, RDF.first)
+            if first is not None:
+                items.append(first)
+            cell = kg.value(cell, RDF.rest)
+        return items
     return [node] if node is not None else []
 
 
-def class_table(kg: KnowledgeGraph) -> list[ClassInfo]:
+def class_table(kg: Store) -> list[ClassInfo]:
     """The entity classes, sorted by label, with definitions and entity counts."""
     rows = []
     for cls in kg.entity_classes:
-        rows.append(ClassInfo(cls, kg.label(cls), str(kg.union.value(cls, SKOS.definition) or ""),
-                              len(set(kg.union.subjects(RDF.type, cls)))))
+        rows.append(ClassInfo(cls, kg.label(cls), str(kg.value(cls, SKOS.definition) or ""),
+                              len(set(kg.subjects(RDF.type, cls)))))
     return sorted(rows, key=lambda c: c.label.lower())
 
 
-def relation_table(kg: KnowledgeGraph) -> list[RelationInfo]:
+def relation_table(kg: Store) -> list[RelationInfo]:
     """The content relations, sorted by label, with readings, domain, range and use counts."""
     rows = []
     for p in RELATIONS:
-        g = kg.union
+        g = kg
         rows.append(RelationInfo(
             p, kg.label(p), str(g.value(p, CM.inverseLabel) or ""),
             str(g.value(p, SKOS.definition) or ""),
@@ -81,15 +86,15 @@ def relation_table(kg: KnowledgeGraph) -> list[RelationInfo]:
     return sorted(rows, key=lambda r: r.label)
 
 
-def schema_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def schema_graph(kg: Store) -> nx.MultiDiGraph:
     """Class → relation → class, in the attribute layout of :func:`graph.view.network.to_networkx`."""
     G = nx.MultiDiGraph()
     for c in class_table(kg):
         G.add_node(str(c.iri), label=c.label, cls=str(c.iri), cls_label=c.label,
                    title=f"{c.definition} ({c.count} entities)")
     for p in RELATIONS:
-        for d in class_union(kg, kg.union.value(p, RDFS.domain)):
-            for r in class_union(kg, kg.union.value(p, RDFS.range)):
+        for d in class_union(kg, kg.value(p, RDFS.domain)):
+            for r in class_union(kg, kg.value(p, RDFS.range)):
                 if str(d) in G and str(r) in G:
                     G.add_edge(str(d), str(r), key=str(p), predicate=str(p), label=kg.label(p))
     return G

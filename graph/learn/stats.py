@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rdflib.namespace import RDF, SKOS
 
 from graph.namespace import CM, RELATIONS
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["GraphStats", "graph_stats"]
 
@@ -34,9 +34,9 @@ class GraphStats:
     xrefs: int
 
 
-def graph_stats(kg: KnowledgeGraph) -> GraphStats:
+def graph_stats(kg: Store) -> GraphStats:
     """Count what the graph holds."""
-    g = kg.union
+    g = kg
     classes = Counter(kg.label(kg.class_of(e)) for e in kg.entities())
     kinds = Counter({kg.label(p): len(list(g.subject_objects(p))) for p in RELATIONS})
     sections = {o for o in g.objects(None, CM.citesSection)}

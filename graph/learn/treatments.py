@@ -34,7 +34,7 @@ from graph.errors import CausemapError, EntityNotFound
 from graph.learn.explain import ExplainedPath, Step, explain_path
 from graph.namespace import CM, curie
 from graph.view.network import to_networkx
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["Target", "TreatmentView", "treatment_options", "treatment_view", "treatment_graph",
            "MAX_PATH_STEPS"]
@@ -86,7 +86,7 @@ class TreatmentView:
     untraced: tuple[URIRef, ...]
 
 
-def treatment_options(kg: KnowledgeGraph) -> list[URIRef]:
+def treatment_options(kg: Store) -> list[URIRef]:
     """Every treatment in the graph, sorted by label.
 
     >>> from graph.store import load
@@ -97,7 +97,7 @@ def treatment_options(kg: KnowledgeGraph) -> list[URIRef]:
     return [e for e in kg.entities() if kg.class_of(e) == CM.Treatment]
 
 
-def _downstream(kg: KnowledgeGraph, start: URIRef) -> list[list[Step]]:
+def _downstream(kg: Store, start: URIRef) -> list[list[Step]]:
     """Causal chains from ``start`` that end at a symptom, at most MAX_PATH_STEPS long."""
     found: list[list[Step]] = []
 
@@ -108,7 +108,7 @@ def _downstream(kg: KnowledgeGraph, start: URIRef) -> list[list[Step]]:
         if len(steps) == MAX_PATH_STEPS:
             return
         for p in _CAUSAL:
-            for o in sorted(kg.union.objects(node, p), key=str):
+            for o in sorted(kg.objects(node, p), key=str):
                 if o not in seen and kg.class_of(o) is not None:
                     walk(o, [*steps, Step(node, p, o)], seen | {o})
 
@@ -116,7 +116,7 @@ def _downstream(kg: KnowledgeGraph, start: URIRef) -> list[list[Step]]:
     return found
 
 
-def treatment_view(kg: KnowledgeGraph, treatment: URIRef) -> TreatmentView:
+def treatment_view(kg: Store, treatment: URIRef) -> TreatmentView:
     """Gather the treatment view of one treatment.
 
     Raises
@@ -144,7 +144,7 @@ def treatment_view(kg: KnowledgeGraph, treatment: URIRef) -> TreatmentView:
         raise EntityNotFound(f"{curie(str(treatment))} is not an entity in this graph")
     if cls != CM.Treatment:
         raise CausemapError(f"{kg.label(treatment)} is a {kg.label(cls).lower()}, not a treatment")
-    g = kg.union
+    g = kg
     rank = {c: i for i, c in enumerate(_CLASS_ORDER)}
 
     def order(node: URIRef):
@@ -198,7 +198,7 @@ def treatment_view(kg: KnowledgeGraph, treatment: URIRef) -> TreatmentView:
     )
 
 
-def treatment_graph(kg: KnowledgeGraph, view: TreatmentView) -> nx.MultiDiGraph:
+def treatment_graph(kg: Store, view: TreatmentView) -> nx.MultiDiGraph:
     """The subgraph to draw for a treatment view: exactly the edges its sentences walk.
 
     >>> from graph.store import load

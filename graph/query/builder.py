@@ -40,7 +40,7 @@ from graph.learn.entities import resolve
 from graph.errors import EntityNotFound, NamedQueryError
 from graph.learn.explain import capitalise
 from graph.namespace import CM, curie
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["Slot", "Clause", "Template", "BuiltQuestion", "TEMPLATES", "get_template", "build",
            "sparql_term", "values_clause", "inline_values"]
@@ -531,13 +531,13 @@ def get_template(name: str) -> Template:
                           + ", ".join(t.name for t in TEMPLATES))
 
 
-def build(kg: KnowledgeGraph, name: str | Template,
+def build(kg: Store, name: str | Template,
           entities: Mapping[str, URIRef | str] | None = None) -> BuiltQuestion:
     """Fill a template's blanks with entities: the English question, its SPARQL and its clauses.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
         The graph the entities must belong to (it also gives their labels).
     name : str or Template
         The template, or its name (see :data:`TEMPLATES`).

@@ -392,7 +392,7 @@ def run_named(kg: Any, name: NamedQuery | str, params: Mapping[str, Any] | None 
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     name : str or NamedQuery
         The query's name, or a query already read.
     params : dict of str to str, optional
@@ -420,17 +420,17 @@ def run_named(kg: Any, name: NamedQuery | str, params: Mapping[str, Any] | None 
     Examples
     --------
     >>> from rdflib import Dataset
-    >>> from graph.store import KnowledgeGraph
+    >>> from graph.store.oxigraph_store import OxigraphStore
     >>> ds = Dataset(default_union=True)
     >>> _ = ds.parse(format="trig", data='''
     ...     @prefix cm: <https://w3id.org/causemap/> .
     ...     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
     ...     cm:Mechanism rdfs:subClassOf cm:Entity ; rdfs:label "Mechanism"@en .
     ...     cm:Hypocalcemia a cm:Mechanism ; rdfs:label "Hypocalcemia"@en .''')
-    >>> result = run_named(KnowledgeGraph(ds), "entity-search", {"text": "CALC"})
+    >>> result = run_named(OxigraphStore.from_dataset(ds), "entity-search", {"text": "CALC"})
     >>> [str(row[0]) for row in result.rows]
     ['https://w3id.org/causemap/Hypocalcemia']
-    >>> run_named(KnowledgeGraph(ds), "entity-search", {"txt": "calc"})
+    >>> run_named(OxigraphStore.from_dataset(ds), "entity-search", {"txt": "calc"})
     Traceback (most recent call last):
     ...
     graph.errors.NamedQueryError: entity-search has no parameter 'txt'; its parameters: text

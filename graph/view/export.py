@@ -17,17 +17,17 @@ from collections.abc import Iterable
 from rdflib import Graph, URIRef
 
 from graph.namespace import CM, PREFIXES, RELATIONS
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["view_graph"]
 
 
-def view_graph(kg: KnowledgeGraph, nodes: Iterable[URIRef | str]) -> Graph:
+def view_graph(kg: Store, nodes: Iterable[URIRef | str]) -> Graph:
     """The descriptions of ``nodes`` and the relations among them, with each relation's claim.
 
     Parameters
     ----------
-    kg : KnowledgeGraph
+    kg : Store
     nodes : iterable of IRIs
         The entities in view (IRI strings are accepted).
 
@@ -41,15 +41,16 @@ def view_graph(kg: KnowledgeGraph, nodes: Iterable[URIRef | str]) -> Graph:
     g = Graph()
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, ns)
-    union = kg.union
+    union = kg
     relations = set(RELATIONS)
     for node in keep:
         for p, o in union.predicate_objects(node):
             if p in relations:
                 if o in keep:
                     g.add((node, p, o))
-                    for _s, _p, _o, ctx in kg.dataset.quads((node, p, o, None)):
-                        claim = getattr(ctx, "identifier", ctx)
+                    for _s, _p, _o, claim in kg.quads(node, p, o):
+                        if claim is None:
+                            continue
                         for cp, co in union.predicate_objects(claim):
                             g.add((claim, cp, co))
             else:

@@ -38,17 +38,17 @@ from rdflib.namespace import SKOS
 from graph.errors import EntityNotFound, InvalidRequest
 from graph.learn.explain import ExplainedPath, Step, explain_path
 from graph.namespace import RELATIONS, curie, entity  # noqa: F401  (entity is used by doctests)
-from graph.store import KnowledgeGraph
+from graph.store import Store
 
 __all__ = ["to_networkx", "neighbourhood", "bounded_view", "BoundedView", "shortest_paths",
            "simple_paths", "DEFAULT_MAX_NODES"]
 
 DEFAULT_MAX_NODES = 300
 
-_cache: "weakref.WeakKeyDictionary[KnowledgeGraph, nx.MultiDiGraph]" = weakref.WeakKeyDictionary()
+_cache: "weakref.WeakKeyDictionary[Store, nx.MultiDiGraph]" = weakref.WeakKeyDictionary()
 
 
-def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+def to_networkx(kg: Store) -> nx.MultiDiGraph:
     """The instance graph as a networkx multigraph (cached per store; treat it as read-only).
 
     Node attributes: ``label``, ``cls`` (class IRI), ``cls_label``, ``title`` (the definition, plain
@@ -59,12 +59,12 @@ def to_networkx(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     for ent in kg.entities():
         cls = kg.class_of(ent)
-        definition = kg.union.value(ent, SKOS.definition)
+        definition = kg.value(ent, SKOS.definition)
         G.add_node(str(ent), label=kg.label(ent), cls=str(cls), cls_label=kg.label(cls),
                    title=str(definition) if isinstance(definition, Literal) else "")
     for p in RELATIONS:
         label = kg.label(p)
-        for s, o in kg.union.subject_objects(p):
+        for s, o in kg.subject_objects(p):
             if str(s) in G and str(o) in G:
                 G.add_edge(str(s), str(o), key=str(p), predicate=str(p), label=label)
     _cache[kg] = G
@@ -200,7 +200,7 @@ def _paths(kg, a, b, generator, limit, relations) -> list[ExplainedPath]:
     return out
 
 
-def shortest_paths(kg: KnowledgeGraph, a, b, *, limit: int = 20,
+def shortest_paths(kg: Store, a, b, *, limit: int = 20,
                    relations: Collection[str] | None = None) -> list[ExplainedPath]:
     """All shortest paths between two entities, each explained, ignoring edge direction.
 
@@ -216,7 +216,7 @@ def shortest_paths(kg: KnowledgeGraph, a, b, *, limit: int = 20,
     return _paths(kg, a, b, nx.all_shortest_paths, limit, relations)
 
 
-def simple_paths(kg: KnowledgeGraph, a, b, *, max_length: int = 4, limit: int = 50,
+def simple_paths(kg: Store, a, b, *, max_length: int = 4, limit: int = 50,
                  relations: Collection[str] | None = None) -> list[ExplainedPath]:
     """Paths of at most ``max_length`` hops between two entities, shortest first.
 

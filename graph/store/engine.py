@@ -1,0 +1,147 @@
+"""What runs inside a query worker: parse with Oxigraph, evaluate, cap, encode.
+
+Every backend judges a query's syntax the same way, with Oxigraph's parser (it passes the W3C SPARQL
+1.1 syntax suites), so a query is accepted or refused identically whatever engine then evaluates
+it. The result is consumed here, in the worker, under the caps of :class:`~graph.store.base.Limits`
+(rows, triples, bytes per cell and per result), and encoded into plain values
+(:func:`graph.store.terms.encode_ox`) before it crosses the pipe: a huge result is never copied
+whole, and nothing here runs in the server process.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import islice
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from graph.namespace import BASE
+from graph.store.base import Limits, Payload, QueryRequest
+from graph.store.terms import decode, encode_ox, encoded_size
+
+__all__ = ["QUERY_BASE", "oxigraph_query", "syntax_payload", "consume", "parse_check",
+           "run_on_oxigraph", "decode_payload"]
+
+#: Relative IRIs in a user's query resolve against the Causemap namespace: <Hypocalcemia> is
+#: cm:Hypocalcemia.
+QUERY_BASE = BASE
+
+_POSITION = re.compile(r"error at (\d+):(\d+)(?:-\d+:\d+)?: ?(.*)", re.S)
+_EMPTY: ox.Store | None = None
+
+
+def syntax_payload(exc: BaseException) -> Payload:
+    """A parser's complaint as ``('syntax', reason, line, column)`` (1-based; None when unknown)."""
+    text = str(exc)
+    m = _POSITION.match(text)
+    if m:
+        return Payload(error=("syntax", " ".join(m.group(3).split()), int(m.group(1)),
+                              int(m.group(2))))
+    return Payload(error=("syntax", " ".join(text.split()), None, None))
+
+
+def oxigraph_query(store: ox.Store, request: QueryRequest):
+    """Parse (and lazily start) ``request`` on ``store`` with the union default graph."""
+    return store.query(request.text, prefixes=dict(request.prefixes), base_iri=QUERY_BASE,
+                       use_default_graph_as_union=True)
+
+
+def parse_check(request: QueryRequest) -> Payload | None:
+    """Judge the syntax with Oxigraph on an empty store; a Payload with the error, else None."""
+    global _EMPTY
+    if _EMPTY is None:
+        _EMPTY = ox.Store()
+    try:
+        result = oxigraph_query(_EMPTY, request)
+    except SyntaxError as exc:
+        return syntax_payload(exc)
+    except (OSError, RuntimeError, ValueError):  # it parsed; evaluating it would fail
+        return Payload(kind=request.kind)
+    if isinstance(result, ox.QuerySolutions):
+        return Payload(kind=request.kind, variables=[v.value for v in result.variables])
+    return Payload(kind=request.kind)
+
+
+def _too_big(what: str, limit: int) -> Payload:
+    return Payload(error=("size", f"{what} is larger than {limit:,} bytes, the limit; select "
+                          "fewer or shorter values", None, None))
+
+
+def consume(kind: str, result, limits: Limits, *, encode: Callable = encode_ox,
+            variables: list[str] | None = None) -> Payload:
+    """Read an engine's answer into a capped, encoded :class:`Payload`.
+
+    ``result`` is a bool for ASK, an iterable of solutions (sequences in ``variables`` order)
+    for SELECT, and an iterable of ``(s, p, o)`` for CONSTRUCT and DESCRIBE.
+    """
+    cell_chars = limits.max_cell_bytes // 4  # a UTF-8 character is at most four bytes
+    total = 0
+    if kind == "ASK":
+        return Payload(kind=kind, boolean=bool(result))
+    if kind == "SELECT":
+        rows, truncated = [], False
+        for solution in result:
+            if len(rows) == limits.max_rows:
+                truncated = True
+                break
+            row = tuple(encode(t) for t in solution)
+            for value in row:
+                size = encoded_size(value)
+                if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
+                    return _too_big("a value in the result", limits.max_cell_bytes)
+                total += size
+            if total > limits.max_result_bytes:
+                return _too_big("the result", limits.max_result_bytes)
+            rows.append(row)
+        return Payload(kind=kind, variables=list(variables or []), rows=rows, truncated=truncated)
+    triples = []
+    for triple in islice(iter(result), limits.max_triples + 1):
+        encoded = tuple(encode(t) for t in triple)
+        for value in encoded:
+            size = encoded_size(value)
+            if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
+                return _too_big("a value in the result", limits.max_cell_bytes)
+            total += size
+        if total > limits.max_result_bytes:
+            return _too_big("the result", limits.max_result_bytes)
+        triples.append(encoded)
+    truncated = len(triples) > limits.max_triples
+    return Payload(kind=kind, triples=triples[:limits.max_triples], truncated=truncated)
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else value[0]
+
+
+def run_on_oxigraph(store: ox.Store, request: QueryRequest) -> Payload:
+    """The worker's whole job on an Oxigraph store: parse, evaluate, consume."""
+    try:
+        result = oxigraph_query(store, request)
+    except SyntaxError as exc:
+        return syntax_payload(exc)
+    except (OSError, RuntimeError, ValueError) as exc:  # an eager step (ORDER BY …) failed
+        return Payload(error=("failed", " ".join(str(exc).split())[:200], None, None))
+    variables = ([v.value for v in result.variables]
+                 if isinstance(result, ox.QuerySolutions) else [])
+    if request.check_only:
+        return Payload(kind=request.kind, variables=variables)
+    try:
+        if isinstance(result, ox.QuerySolutions):
+            solutions: Iterable = ([s[v] for v in variables] for s in result)
+            return consume("SELECT", solutions, request.limits, variables=variables)
+        if isinstance(result, ox.QueryBoolean):
+            return consume("ASK", result, request.limits)
+        return consume(request.kind, ((t.subject, t.predicate, t.object) for t in result),
+                       request.limits)
+    except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors (e.g. a bad regex)
+        return Payload(error=("failed", " ".join(str(exc).split())[:200], None, None))
+
+
+def decode_payload(payload: Payload) -> Payload:
+    """Turn a worker's encoded values into rdflib terms (once, in the process that shows them)."""
+    if payload.rows:
+        payload.rows = [tuple(decode(v) for v in row) for row in payload.rows]
+    if payload.triples:
+        payload.triples = [tuple(decode(v) for v in t) for t in payload.triples]
+    return payload

@@ -1,0 +1,186 @@
+"""The Oxigraph backends: ``oxigraph:`` (in memory, the default) and ``oxigraph:PATH`` (on disk).
+
+In memory, the bundled data or the ``--data`` files are parsed by Oxigraph (about 5× faster than
+rdflib, in a fraction of the memory) and the query workers share them copy-on-write. On disk, a
+store built by ``causemap load`` (or ``causemap import-hpo``) is opened read-only in about a second
+whatever its size, and each worker opens its own read-only handle (an open RocksDB database must not
+cross a fork). Causemap's own lookups run in-process through Oxigraph's indexes; users' queries run
+in the workers (:mod:`graph.store.workers`) under the time limit and memory cap.
+
+Examples
+--------
+>>> kg = OxigraphStore.from_files()
+>>> kg.label(entity("Hypocalcemia"))
+'hypocalcemia'
+>>> sorted(kg.label(o) for o in kg.objects(entity("DiGeorgeSyndrome"), CM.actsThrough))
+['hypocalcemia']
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from graph.errors import DataLoadError
+from graph.namespace import CM, PREFIXES, entity  # noqa: F401  (CM, entity: doctests)
+from graph.store.base import Payload, QueryRequest, Rows, Source, Store
+from graph.store.engine import QUERY_BASE, decode_payload, run_on_oxigraph
+from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failure, rdf_format
+from graph.store.terms import from_ox, to_ox
+from graph.store.workers import WorkerPool
+
+__all__ = ["OxigraphStore", "MARKER", "load_file", "read_marker"]
+
+#: The file that marks a folder as an on-disk store Causemap made (and may replace).
+MARKER = "causemap-store.json"
+
+
+def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False) -> None:
+    """Parse one RDF file into ``store`` (triple formats into ``graph``, default graph if None)."""
+    fmt = rdf_format(path)
+    kind = getattr(ox.RdfFormat, fmt.oxigraph)
+    target = None if fmt.quads else (to_ox(graph) if graph is not None else ox.DefaultGraph())
+    try:
+        if bulk:
+            store.bulk_load(path=str(path), format=kind, base_iri=path.resolve().as_uri(),
+                            to_graph=target)
+        else:
+            store.load(path=str(path), format=kind, base_iri=path.resolve().as_uri(),
+                       to_graph=target)
+    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+        raise parse_failure(path, fmt, exc) from None
+
+
+def read_marker(path: Path) -> dict | None:
+    """The marker of an on-disk store Causemap made, or None."""
+    try:
+        return json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _worker_store(path: str | None, store: ox.Store | None):
+    """What a worker queries: the inherited in-memory store, or its own read-only handle."""
+    def init():
+        return store if path is None else ox.Store.read_only(path)
+    return init
+
+
+class OxigraphStore(Store):
+    """A Causemap dataset in Oxigraph, in memory or opened read-only from disk.
+
+    Use :meth:`from_files` or :meth:`open`; both load the ontology beside the data.
+    """
+
+    scheme = "oxigraph"
+
+    def __init__(self, store: ox.Store, descriptor: str, sources: Iterable[Source] = (), *,
+                 path: str | None = None, workers: int = 3, memory_mb: int = 512):
+        super().__init__(descriptor, list(sources))
+        self._store = store
+        self._path = path
+        self._count: int | None = None
+        self.small = path is None
+        self.pool = WorkerPool(lambda ctx, req: run_on_oxigraph(ctx, req),
+                               init=_worker_store(path, store if path is None else None),
+                               size=workers, memory_mb=memory_mb)
+
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path] | None = None, **options) -> "OxigraphStore":
+        """Load RDF files (the bundled data when ``paths`` is None) into a new in-memory store."""
+        files = data_files(paths)
+        store = ox.Store()
+        load_file(store, ONTOLOGY, graph=ONTOLOGY_GRAPH)
+        for path in files:
+            load_file(store, path)
+        kind = "bundled" if paths is None else "file"
+        sources = [Source("file", str(ONTOLOGY))] + [Source(kind, str(p)) for p in files]
+        return cls(store, "oxigraph:", sources, **options)
+
+    @classmethod
+    def from_dataset(cls, dataset, **options) -> "OxigraphStore":
+        """Copy an rdflib Dataset or Graph (its named graphs kept) into a new in-memory store.
+
+        No ontology is added: the dataset is taken as it is.
+        """
+        store = ox.Store()
+        default = URIRef("urn:x-rdflib:default")
+        if hasattr(dataset, "quads"):
+            quads = ((s, p, o, getattr(g, "identifier", g)) for s, p, o, g in dataset.quads())
+        else:
+            quads = ((s, p, o, None) for s, p, o in dataset)
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o),
+                             ox.DefaultGraph() if g in (None, default) else to_ox(g))
+                     for s, p, o, g in quads)
+        return cls(store, "oxigraph:", [Source("file", "(an rdflib dataset)")], **options)
+
+    @classmethod
+    def open(cls, path: str | Path, **options) -> "OxigraphStore":
+        """Open an on-disk store read-only (made by ``causemap load`` or ``causemap import-hpo``)."""
+        folder = Path(path)
+        if not folder.is_dir():
+            raise DataLoadError(f"{folder}: no Oxigraph store there (make one with "
+                                f"`causemap load {folder} --data FILE…`)")
+        marker = read_marker(folder)
+        try:
+            store = ox.Store.read_only(str(folder))
+        except OSError as exc:
+            reason = " ".join(str(exc).split())[:160]
+            raise DataLoadError(f"{folder}: not an Oxigraph store that can be opened ({reason})") \
+                from None
+        sources = [Source("store", str(folder))]
+        if marker:
+            sources += [Source("file", s) for s in marker.get("files", [])]
+        return cls(store, f"oxigraph:{folder}", sources, path=str(folder), **options)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    # -- primitives ----------------------------------------------------------------------------
+
+    def triples(self, s=None, p=None, o=None) -> Iterator[tuple]:
+        seen = set()
+        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+            triple = (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
+            if triple not in seen:
+                seen.add(triple)
+                yield triple
+
+    def quads(self, s=None, p=None, o=None) -> Iterator[tuple]:
+        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+            yield (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),
+                   from_ox(q.graph_name))
+
+    def select(self, text: str, bindings: Mapping | None = None) -> Rows:
+        if bindings:
+            raise TypeError("write values into trusted queries with graph.store.terms.to_nt")
+        result = self._store.query(text, prefixes=PREFIXES, base_iri=QUERY_BASE,
+                                   use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]
+        return Rows((tuple(from_ox(sol[n]) for n in names) for sol in result), names)
+
+    def execute(self, request: QueryRequest) -> Payload:
+        payload = self.pool.run(request, request.limits.timeout)
+        return decode_payload(payload)
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = len(self._store)
+        return self._count
+
+    def dump(self, fmt: str = "trig") -> bytes:
+        """Every quad, serialised by Oxigraph (TriG, N-Quads; N-Triples and Turtle: the union)."""
+        kind = {"trig": ox.RdfFormat.TRIG, "nquads": ox.RdfFormat.N_QUADS,
+                "nt": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE}[fmt]
+        if kind in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            return self._store.dump(format=kind, prefixes=PREFIXES if kind is ox.RdfFormat.TRIG
+                                    else None)
+        triples = ox.Store()
+        triples.extend(ox.Quad(q.subject, q.predicate, q.object) for q in self._store)
+        return triples.dump(format=kind, from_graph=ox.DefaultGraph(),
+                            prefixes=PREFIXES if kind is ox.RdfFormat.TURTLE else None)
+

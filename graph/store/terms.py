@@ -1,0 +1,152 @@
+"""RDF terms at the boundary between engines: rdflib terms in our API, pyoxigraph terms inside.
+
+Causemap's Python API speaks rdflib (``URIRef``, ``Literal``, ``BNode``); Oxigraph answers with its
+own term classes. The conversions here are exact, with one normalisation that RDF 1.1 itself makes:
+a simple literal *is* an ``xsd:string`` literal, so Oxigraph's ``"x"^^xsd:string`` becomes rdflib's
+plain ``Literal("x")`` (rdflib keeps the two apart and would otherwise find no match between a
+parsed file and a query answer). Terms cross process boundaries as N-Triples text
+(:func:`to_nt` / :func:`from_nt`), which every engine reads and which never runs code on unpickling.
+
+Examples
+--------
+>>> from rdflib import Literal, URIRef
+>>> t = to_ox(Literal("low calcium", lang="en"))
+>>> t
+<Literal value=low calcium language=en>
+>>> from_ox(t) == Literal("low calcium", lang="en")
+True
+>>> from_ox(to_ox(Literal("x")))
+rdflib.term.Literal('x')
+>>> from_nt(to_nt(URIRef("https://w3id.org/causemap/Hypocalcemia")))
+rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia')
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+__all__ = ["to_ox", "from_ox", "to_nt", "from_nt", "ox_graph", "encode_ox", "encode_rdflib", "decode"]
+
+_XSD_STRING = str(XSD.string)
+_LANG_STRING = str(RDF.langString)
+
+
+def to_ox(term):
+    """An rdflib term (or ``None``) as the pyoxigraph term Oxigraph matches against."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {type(term).__name__}")
+
+
+def from_ox(term):
+    """A pyoxigraph term (or ``None``) as the rdflib term our API returns."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING or datatype == _LANG_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"not an RDF term: {type(term).__name__}")
+
+
+def ox_graph(name):
+    """A graph name for pyoxigraph: ``None`` is the default graph."""
+    return ox.DefaultGraph() if name is None else to_ox(name)
+
+
+def to_nt(term) -> str:
+    """One term as N-Triples text (``<iri>``, ``"text"@en``, ``_:b``)."""
+    return str(to_ox(term))
+
+
+def from_nt(text: str):
+    """Read back one term written by :func:`to_nt`."""
+    if text.startswith("_:"):
+        return BNode(text[2:])
+    # A one-triple document is the standard way to have an N-Triples term parsed.
+    quad = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .", format=ox.RdfFormat.N_TRIPLES)))
+    return from_ox(quad.object)
+
+
+# -- compact encoding for results crossing a pipe ---------------------------------------------------
+# An IRI travels as its string, a literal as (value, language, datatype), a blank node as (id,):
+# cheap to make in a worker, cheap to pickle, and decoded once, in the process that shows it.
+
+def encode_ox(term):
+    """A pyoxigraph term as a plain, picklable value (see :func:`decode`)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if term.language:
+            return (term.value, term.language, None)
+        return (term.value, None, None if datatype in (_XSD_STRING, _LANG_STRING) else datatype)
+    if isinstance(term, ox.BlankNode):
+        return (term.value,)
+    raise TypeError(f"not an RDF term: {type(term).__name__}")
+
+
+def encode_rdflib(term):
+    """An rdflib term as the same plain value :func:`encode_ox` makes."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return str(term)
+    if isinstance(term, Literal):
+        datatype = str(term.datatype) if term.datatype is not None else None
+        if datatype == _XSD_STRING:
+            datatype = None
+        return (str(term), term.language, datatype)
+    if isinstance(term, BNode):
+        return (str(term),)
+    raise TypeError(f"not an RDF term: {type(term).__name__}")
+
+
+def decode(value):
+    """The rdflib term for a value made by :func:`encode_ox` or :func:`encode_rdflib`.
+
+    >>> decode(encode_ox(ox.Literal("3", datatype=ox.NamedNode(str(XSD.integer)))))
+    rdflib.term.Literal('3', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return URIRef(value)
+    if len(value) == 1:
+        return BNode(value[0])
+    text, language, datatype = value
+    if language:
+        return Literal(text, lang=language)
+    return Literal(text, datatype=URIRef(datatype)) if datatype else Literal(text)
+
+
+def encoded_size(value) -> int:
+    """Characters in an encoded term's text (the size that result caps count)."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return len(value)
+    return len(value[0])
