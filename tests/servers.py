@@ -37,16 +37,18 @@ Virtuoso (Debian ``virtuoso-opensource`` 7.2)
     which this private server skips). What was measured, and why the standard parameters are not
     used:
 
-    * ``default-graph-uri`` / ``named-graph-uri`` repeated (103 + 102 IRIs, GET or POST form, in the
-      URL or the body): correct answers, but Virtuoso echoes every one as an ``X-SPARQL-default-graph``
-      / ``X-SPARQL-named-graph`` response header. Over 100 headers make Python's ``http.client``
-      (hence ``requests`` and ``urllib``) fail with "got more than 100 headers", and the list
-      grows with every claim. Not robust.
+    * ``default-graph-uri`` / ``named-graph-uri`` repeated (103 + 102 IRIs for the bundled data):
+      Virtuoso echoes every one as an ``X-SPARQL-default-graph`` / ``X-SPARQL-named-graph``
+      response header, so from 93 parameters on a response has over 100 headers and Python's
+      ``http.client`` (hence ``requests`` and ``urllib``) fails: "got more than 100 headers".
+      With that limit raised, a form POST (parameters in the body, or in the URL of the POST)
+      answers right; a GET whose URL passes about 10 KB silently drops the parameters beyond
+      (95 of 103 kept, HTTP 200, wrong count). The list grows with every claim. Not robust.
     * A Virtuoso graph group (``RDF_GRAPH_GROUP_CREATE`` / ``RDF_GRAPH_GROUP_INS``) as the one
       ``default-graph-uri`` expands to its members (1 header). As ``named-graph-uri`` (or FROM NAMED)
       it is refused: HTTP 400, "SP031: … is graph group, not a plain graph, so it cannot be used in
       FROM NAMED clause". So named graphs would still need one parameter each.
-    * ``default-graph-uri`` alone leaves ``GRAPH ?g`` unrestricted (all 108 graphs, system graphs
+    * ``default-graph-uri`` alone leaves ``GRAPH ?g`` unrestricted (every graph, system graphs
       included: Virtuoso deviates from the Protocol here, openlink/virtuoso-opensource#451);
       ``named-graph-uri`` alone makes the default graph empty.
 
