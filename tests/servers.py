@@ -108,7 +108,6 @@ VIRTUOSO_GROUP = "https://w3id.org/causemap/graph/all"
 """The Virtuoso graph group of every graph loaded from our files: the endpoint's default graph."""
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
-_QUAD_SUFFIXES = {".trig", ".nq"}
 _VIRTUOSO_TTLP_FLAGS = {".ttl": 0, ".nt": 0, ".trig": 256, ".nq": 512}  # 256 TriG, 512 N-Quads
 _PORT_ATTEMPTS = 5
 
