@@ -52,8 +52,10 @@ class CM(DefinedNamespace):
     Entity: URIRef
     GeneticFactor: URIRef
     Mechanism: URIRef
+    MovementKind: URIRef
     OnsetAge: URIRef
     Pathogen: URIRef
+    RejectedClaim: URIRef
     SourceDocument: URIRef
     SourceSection: URIRef
     Substance: URIRef
@@ -69,9 +71,12 @@ class CM(DefinedNamespace):
     hasSymptom: URIRef
     innervates: URIRef
     involvesSubstance: URIRef
+    showsAs: URIRef
     treatedBy: URIRef
     typicalOnset: URIRef
     withdrawalFrom: URIRef
+    # attributes of entities
+    movementPattern: URIRef
     # provenance and annotations
     citesSection: URIRef
     claimText: URIRef
@@ -97,6 +102,7 @@ RELATIONS: tuple[URIRef, ...] = (
     CM.hasSymptom,
     CM.innervates,
     CM.involvesSubstance,
+    CM.showsAs,
     CM.treatedBy,
     CM.typicalOnset,
     CM.withdrawalFrom,

@@ -141,10 +141,11 @@ def test_inline_values_answer_like_bindings_for_every_named_query(kg, nq):
 def test_what_can_cause_hypoparathyroidism(kg):
     built, result = answer(kg, "causes-of")
     assert built.english == "What can cause hypoparathyroidism?"
+    # Real causes instead of the vague "hormonal disorder" (review finding 11).
     assert [str(x) for x in column(result, "causeLabel")] == [
-        "autoimmune disease", "hormonal disorder", "thyroid surgery"]
+        "autoimmune disease", "DiGeorge syndrome", "hypomagnesemia", "thyroid surgery"]
     assert [str(x) for x in column(result, "classLabel")] == [
-        "Condition", "Condition", "Trigger or exposure"]
+        "Condition", "Condition", "Mechanism", "Trigger or exposure"]
 
 
 @pytest.mark.parametrize("effect", [
@@ -217,8 +218,9 @@ def test_connections_read_like_the_path_finder(kg, first, second):
 
 def test_which_symptoms_can_parkinsons_disease_produce(kg):
     _, result = answer(kg, "symptoms-of-condition")
+    # A lip tremor, not a twitch (review finding 9); soft monotone speech, not slurred (15).
     assert sorted({str(x) for x in column(result, "symptomLabel")}) == [
-        "slurred speech", "tremor of the hands", "upper-lip twitching"]
+        "lip tremor", "soft monotone speech", "tremor of the hands"]
 
 
 def test_which_conditions_act_through_hypocalcemia_and_what_treats_it(kg):

@@ -67,7 +67,7 @@ def test_bad_input_exits_2_with_one_line(run, args, message):
 def test_stats(run):
     code, out, _ = run("stats")
     assert code == 0
-    assert "entities   81" in out and "claims     101 (from 12 source sections)" in out
+    assert "entities   101" in out and "claims     129 (from 23 source sections)" in out
 
 
 def test_search_and_show(run):
@@ -250,5 +250,6 @@ def test_export_turtle_view_around_focus(run, tmp_path):
     from rdflib import Graph
     g = Graph().parse(out_file)
     subjects = {str(s).rsplit("/", 1)[-1] for s in g.subjects() if "/claim/" not in str(s)}
+    # Tetany and Chvostek's sign: the signs of low calcium the review found missing.
     assert subjects == {"Hypocalcemia", "DiGeorgeSyndrome", "Hypoparathyroidism",
-                        "UpperLipTwitching", "CalciumReplacement"}
+                        "UpperLipTwitching", "CalciumReplacement", "Tetany", "ChvostekSign"}

@@ -37,10 +37,12 @@ def test_profile_counts_what_comes_through_a_mechanism(kg):
     (PD, "treatments", ["dopamine replacement"]),
     (ET, "onset", ["adulthood from age 40"]),
     (ET, "aggravated_by", ["ageing", "emotional stress", "environmental stress", "physical exertion"]),
-    (HYPOPARA, "causes", ["autoimmune disease", "hormonal disorder", "thyroid surgery"]),
+    # Real causes instead of "hormonal disorder" (review finding 11).
+    (HYPOPARA, "causes", ["autoimmune disease", "DiGeorge syndrome", "hypomagnesemia",
+                          "thyroid surgery"]),
     (entity("HemifacialSpasm"), "anatomy", ["facial nerve"]),  # stated, and via its mechanism
-    (entity("SubstanceWithdrawal"), "causes",
-     ["alcohol", "amphetamines", "caffeine", "cocaine", "heroin", "nicotine"]),
+    # Withdrawal is curated by substance (review finding 14); stimulants share one.
+    (entity("StimulantWithdrawal"), "causes", ["amphetamines", "cocaine"]),
 ])
 def test_profile_headings(kg, node, category, expected):
     assert labels(kg, profile(kg, node).nodes(category)) == expected
@@ -49,7 +51,8 @@ def test_profile_headings(kg, node, category, expected):
 def test_compare_splits_shared_from_unique(kg):
     c = compare(kg, [DIGEORGE, HYPOPARA])
     assert labels(kg, c.shared["mechanisms"]) == ["hypocalcemia"]
-    assert labels(kg, c.shared["symptoms"]) == ["upper-lip twitching"]
+    # Tetany and Chvostek's sign, the signs of low calcium the review found missing.
+    assert labels(kg, c.shared["symptoms"]) == ["Chvostek's sign", "tetany", "upper-lip twitching"]
     assert labels(kg, c.shared["treatments"]) == ["calcium replacement"]
     assert labels(kg, c.unique[DIGEORGE]["anatomy"]) == ["thymus"]
     assert labels(kg, c.unique[HYPOPARA]["anatomy"]) == ["parathyroid glands"]
@@ -60,17 +63,19 @@ def test_compare_splits_shared_from_unique(kg):
 
 def test_compare_three(kg):
     c = compare(kg, [ALS, PD, ET])
-    assert labels(kg, c.shared["symptoms"]) == ["upper-lip twitching"]
-    assert labels(kg, c.unique[PD]["symptoms"]) == ["slurred speech"]
+    # ALS twitches with fasciculations, the other two shake with a tremor (review findings 2, 9),
+    # and Parkinson's speech is soft and monotone, not slurred (finding 15).
+    assert labels(kg, c.shared["symptoms"]) == []
+    assert labels(kg, c.unique[PD]["symptoms"]) == ["soft monotone speech"]
     assert len(c.similarities) == 3  # every pair once
     partly = c.partly_shared("symptoms")
-    assert partly == {entity("HandTremor"): (PD, ET)}
+    assert partly == {entity("HandTremor"): (PD, ET), entity("LipTremor"): (PD, ET)}
     assert c.partly_shared("mechanisms") == {entity("Neurodegeneration"): (ALS, PD)}
 
 
 def test_similarity_is_the_jaccard_index_of_the_features(kg):
     fa, fb = features(kg, ET), features(kg, PD)
-    assert labels(kg, sorted(fa & fb, key=str)) == ["tremor of the hands", "upper-lip twitching"]
+    assert labels(kg, sorted(fa & fb, key=str)) == ["tremor of the hands", "lip tremor"]
     assert len(fa | fb) == 8
     assert similarity(kg, ET, PD) == 2 / 8
     assert explain_similarity(kg, ET, PD).endswith("similarity 2/8 = 0.25.")
@@ -98,13 +103,14 @@ def test_similarity_matrix_is_symmetric_with_ones_on_the_diagonal(kg):
 
 def test_featureless_conditions_are_left_out_and_listed(kg):
     m = similarity_matrix(kg)
-    assert labels(kg, m.left_out) == ["autoimmune disease", "hormonal disorder",
-                                      "intracranial tumour", "stroke"]
+    # A stroke and an intracranial tumour now weaken the face (review findings 8, 12), and
+    # "hormonal disorder" is gone (finding 11): only autoimmune disease has no features.
+    assert labels(kg, m.left_out) == ["autoimmune disease"]
     assert all(not features(kg, n) for n in m.left_out)
     everything = similarity_matrix(kg, drop_featureless=False)
     assert len(everything.nodes) == len(m.nodes) + len(m.left_out)
-    stroke = everything.nodes.index(entity("Stroke"))
-    assert everything.values[stroke][stroke] == 0.0  # nothing to compare, by definition
+    autoimmune = everything.nodes.index(entity("AutoimmuneDisease"))
+    assert everything.values[autoimmune][autoimmune] == 0.0  # nothing to compare, by definition
 
 
 @pytest.mark.parametrize("nodes,error,message", [

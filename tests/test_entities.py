@@ -21,7 +21,7 @@ from graph.namespace import CM, entity
     ("cm:Hypocalcemia", "Hypocalcemia"),
     ("<https://w3id.org/causemap/Thymus>", "Thymus"),
     ("https://w3id.org/causemap/Thymus", "Thymus"),
-    ("stopping coffee", "SubstanceWithdrawal"),
+    ("stopping caffeine", "CaffeineWithdrawal"),  # withdrawal by substance (review finding 14)
 ])
 def test_resolve_finds_what_a_student_types(kg, typed, expected):
     assert resolve(kg, typed) == entity(expected)

@@ -20,9 +20,10 @@ def test_projection_keeps_entities_and_content_relations_only(kg):
 def test_neighbourhood_radius(kg):
     G = to_networkx(kg)
     one = neighbourhood(G, str(entity("Hypocalcemia")), 1)
+    # Tetany and Chvostek's sign: the signs of low calcium the review found missing.
     assert {G.nodes[n]["label"] for n in one} == {
         "hypocalcemia", "DiGeorge syndrome", "hypoparathyroidism", "upper-lip twitching",
-        "calcium replacement"}
+        "calcium replacement", "tetany", "Chvostek's sign"}
     assert len(neighbourhood(G, str(entity("Hypocalcemia")), 2)) > len(one)
 
 

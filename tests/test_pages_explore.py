@@ -37,18 +37,19 @@ def test_router_runs_the_explore_page_with_the_disclaimer():
 def test_explore_whole_graph_is_bounded_and_says_so():
     at = open_page("explore")
     assert not at.exception
-    assert texts(at)[0].startswith("Showing 81 entities")
+    assert texts(at)[0].startswith("Showing 101 entities")
     at.session_state["explore_cap"] = 40
     at.run()
     assert texts(at)[0].startswith("Showing 40 entities")
-    assert any("41 more not shown" in w.value for w in at.warning)
+    assert any("61 more not shown" in w.value for w in at.warning)
     at.button(key="explore_more").click().run()
-    assert texts(at)[0].startswith("Showing 81 entities")
+    assert texts(at)[0].startswith("Showing 101 entities")
 
 
 def test_explore_deep_link_focus_and_radius():
     at = open_page("explore", focus="cm:Hypocalcemia", radius="1")
-    assert texts(at)[0] == "Showing 5 entities and 5 relations of around **Hypocalcemia** (1 hop)."
+    # Tetany and Chvostek's sign, the signs of low calcium the review added, are one hop away.
+    assert texts(at)[0] == "Showing 7 entities and 10 relations of around **Hypocalcemia** (1 hop)."
 
 
 def test_explore_search_then_focus():
@@ -75,9 +76,9 @@ def test_simulated_click_opens_details_then_expand_and_undo():
     assert at.query_params["entity"] == "cm:DiGeorgeSyndrome"
     assert any("22nd chromosome" in w.value for w in at.warning)  # the curator's note
     at.button(key="explore_expand").click().run()
-    assert texts(at)[0].startswith("Showing 11 entities")
+    assert texts(at)[0].startswith("Showing 13 entities")
     at.button(key="explore_undo").click().run()
-    assert texts(at)[0].startswith("Showing 5 entities")
+    assert texts(at)[0].startswith("Showing 7 entities")
 
 
 def test_focus_here_recentres_the_view():
@@ -89,16 +90,17 @@ def test_focus_here_recentres_the_view():
 def test_class_filter_is_in_the_url_and_restores():
     at = open_page("explore", focus="cm:UpperLipTwitching", radius="1", classes="Condition")
     assert at.session_state["explore_classes"] == ["Condition"]
-    # The symptom and the six conditions that have it directly (DiGeorge syndrome and
-    # hypoparathyroidism reach it through hypocalcemia, two hops away).
-    assert texts(at)[0].startswith("Showing 7 entities")
+    # The symptom and the two conditions that have it directly (DiGeorge syndrome and
+    # hypoparathyroidism reach it through hypocalcemia, two hops away; since the review, ALS,
+    # Bell's palsy, essential tremor and Parkinson's disease reach it through a kind of movement).
+    assert texts(at)[0].startswith("Showing 3 entities")
 
 
 def test_explore_bad_link_warns_and_still_renders():
     at = open_page("explore", focus="cm:NoSuchThing")
     assert not at.exception
     assert any("not in this graph" in w.value for w in at.warning)
-    assert texts(at)[0].startswith("Showing 81 entities")
+    assert texts(at)[0].startswith("Showing 101 entities")
 
 
 def test_explore_downloads_are_offline_html_and_turtle():
@@ -144,7 +146,7 @@ def test_ontology_page_lists_classes_relations_and_draws_the_schema():
 
 def test_overview_page_counts():
     at = open_page("home")
-    assert [m.value for m in at.metric][:2] == ["81", "101"]
+    assert [m.value for m in at.metric][:2] == ["101", "129"]
 
 
 def test_an_old_click_does_not_override_a_later_search():

@@ -68,15 +68,18 @@ def test_relate_picking_two_entities_shows_paths_network_and_shared(kg):
     at.selectbox(key="relate_b").set_value(entity("Hypoparathyroidism")).run()
     assert_clean(at)
     shown = texts(at)
-    assert ("**1.** DiGeorge syndrome acts through hypocalcemia, which is a mechanism of "
+    # The review added the direct link (the parathyroid glands fail to form in DiGeorge
+    # syndrome) and the signs of low calcium, tetany and Chvostek's sign.
+    assert "**1.** DiGeorge syndrome can cause hypoparathyroidism." in shown
+    assert ("**2.** DiGeorge syndrome acts through hypocalcemia, which is a mechanism of "
             "hypoparathyroidism.") in shown
     assert any("§ 4. DiGeorge Syndrome" in t for t in shown)
     assert at.success[0].value.replace("\\", "") == (
         "DiGeorge syndrome and hypoparathyroidism both act through hypocalcemia, which can cause "
-        "upper-lip twitching and is treated by calcium replacement.")
+        "Chvostek's sign, tetany and upper-lip twitching and is treated by calcium replacement.")
     shared = at.table[0].value
     assert list(shared["shared neighbour"].str.replace("\\", "")) == [
-        "hypocalcemia", "upper-lip twitching", "calcium replacement"]
+        "hypocalcemia", "Chvostek's sign", "tetany", "upper-lip twitching", "calcium replacement"]
     assert at.query_params["a"] == "cm:DiGeorgeSyndrome"
     network = at.session_state["relate_network"]
     assert network == {"selected": None}  # the component is drawn, nothing clicked yet
@@ -112,11 +115,12 @@ def test_compare_side_by_side_shared_and_heatmap(kg):
     assert_clean(at)
     assert [s.value for s in at.subheader][:2] == ["Essential tremor", "Parkinson's disease"]
     table = at.table[0].value.set_index("")
+    # A lip tremor, not a twitch (review finding 9).
     assert table.loc["Symptoms and signs", "shared by all"].replace("\\", "") == (
-        "tremor of the hands, upper-lip twitching")
+        "lip tremor, tremor of the hands")
     assert table.loc["Anatomy", "only Parkinson's disease"] == "substantia nigra"
-    assert ("Essential tremor and Parkinson's disease share 2 of their 8 features (tremor of the "
-            "hands, upper-lip twitching): similarity 2/8 = 0.25.") in texts(at)
+    assert ("Essential tremor and Parkinson's disease share 2 of their 8 features (lip tremor, "
+            "tremor of the hands): similarity 2/8 = 0.25.") in texts(at)
     (spec, data), = charts(at)
     assert marks(spec) == ["rect", "text"]
     cell = data[(data.a == "essential tremor") & (data.b == "Parkinson's disease")]
@@ -137,7 +141,9 @@ def test_compare_deep_link_three(kg):
 def test_compare_heatmap_is_shown_before_any_choice(kg):
     at = open_page("compare")
     (spec, data), = charts(at)
-    assert set(data.a) == set(data.b) and "stroke" not in set(data.a)
+    # Since the review a stroke weakens the face (finding 8); autoimmune disease has no features.
+    assert set(data.a) == set(data.b) and "autoimmune disease" not in set(data.a)
+    assert "stroke" in set(data.a)
     assert "Not shown, having no mechanisms" in at.caption[-1].value
 
 
@@ -151,9 +157,10 @@ def test_differential_is_labelled_a_learning_exercise(kg):
 
 
 def test_differential_ranks_and_explains(kg):
+    # A lip that shakes rhythmically is a lip tremor, not upper-lip twitching (review finding 9).
     at = open_page("differential")
     at.multiselect(key="differential_findings").set_value(
-        [entity("UpperLipTwitching"), entity("HandTremor"), entity("AgeOver40")]).run()
+        [entity("LipTremor"), entity("HandTremor"), entity("AgeOver40")]).run()
     assert_clean(at)
     titles = [e.label.replace("\\", "") for e in at.expander]
     assert titles[0] == "1. Essential tremor (Condition): explains 3 of 3"
@@ -165,21 +172,25 @@ def test_differential_ranks_and_explains(kg):
     assert marks(spec) == ["bar"]
     ranked = data.candidate.tolist()
     assert ranked[:2] == ["essential tremor", "Parkinson's disease"]
-    assert ranked.index("DiGeorge syndrome") > 1  # the chart ranks every candidate
-    assert "**Next best finding to ask about: slurred speech**" in shown
+    assert len(ranked) == len(titles)  # the chart ranks every candidate
+    # Soft monotone speech, not slurred speech, is Parkinson's (review finding 15).
+    assert "**Next best finding to ask about: soft monotone speech**" in shown
 
 
 def test_differential_next_finding_button_adds_it(kg):
+    # With a twitch, shaking hands and age over 40, the best next question is whether the lip
+    # movement is a lip tremor (review finding 9).
     at = open_page("differential", f="cm:UpperLipTwitching,cm:HandTremor,cm:AgeOver40")
     at.button(key="differential_add").click().run()
     assert_clean(at)
-    assert at.multiselect(key="differential_findings").value[-1] == entity("SlurredSpeech")
-    assert at.query_params["f"].endswith(",cm:SlurredSpeech")
+    assert at.multiselect(key="differential_findings").value[-1] == entity("LipTremor")
+    assert at.query_params["f"].endswith(",cm:LipTremor")
 
 
-def test_differential_stopping_coffee(kg):
-    at = open_page("differential", f="stopping coffee")
-    assert at.expander[0].label.replace("\\", "").startswith("1. Substance withdrawal")
+def test_differential_stopping_caffeine(kg):
+    # Withdrawal is curated by substance (review finding 14).
+    at = open_page("differential", f="stopping caffeine")
+    assert at.expander[0].label.replace("\\", "").startswith("1. Caffeine withdrawal")
 
 
 # -- Treatments ------------------------------------------------------------------------------------
@@ -246,7 +257,8 @@ def test_hubs_charts_and_meanings(kg):
     assert_clean(at)
     (mech_spec, mech), (cent_spec, cent) = charts(at)
     assert marks(mech_spec) == ["bar"] and marks(cent_spec) == ["bar"]
-    assert mech.mechanism.tolist()[0] == "autonomic stress response"
+    # Hypocalcemia now also causes tetany and Chvostek's sign (links the review found missing).
+    assert mech.mechanism.tolist()[0] == "hypocalcemia"
     assert mech["symptoms explained"].tolist()[0] == 3
     assert cent.entity.tolist()[0] == "upper-lip twitching"
     assert at.info[0].value.startswith("Betweenness is the share of shortest paths")

@@ -120,8 +120,9 @@ def test_an_example_loads_into_the_editor_and_runs(at):
     assert data["version"] == before + 1
     assert "VALUES ?effect { cm:Hypoparathyroidism }" in data["value"]
     assert "# question: What can cause" in data["value"]  # the header comes along: it explains
+    # Real causes instead of "hormonal disorder" (review finding 11).
     assert [row.split("](")[0].lstrip("[") for row in result_table(at)["?cause"]] == [
-        "autoimmune disease", "hormonal disorder", "thyroid surgery"]
+        "autoimmune disease", "DiGeorge syndrome", "hypomagnesemia", "thyroid surgery"]
     assert at.session_state["query_tab"] == "Editor"
 
 
@@ -131,7 +132,10 @@ def test_an_example_takes_the_picked_entity(at):
         entity("UpperLipTwitching")).run()
     at.button(key="query_example_run_causes-of").click().run()
     assert "VALUES ?effect { cm:UpperLipTwitching }" in editor_data(at)["value"]
-    assert "[Bell's palsy](/entity?entity=cm:BellsPalsy)" in list(result_table(at)["?cause"])
+    causes = list(result_table(at)["?cause"])
+    assert "[hemifacial spasm](/entity?entity=cm:HemifacialSpasm)" in causes
+    # Bell's palsy is a paralysis; its late twitching is synkinesis (review finding 4).
+    assert "[Bell's palsy](/entity?entity=cm:BellsPalsy)" not in causes
 
 
 def test_a_text_parameter_is_bound_not_pasted(at):
@@ -324,8 +328,10 @@ def test_the_builder_shows_sparql_beside_the_question_and_runs_it(at):
         clauses["SPARQL"])
     assert any(c.value.startswith("causemap query --named how-connected") for c in at.code)
     at.button(key="query_builder_run").click().run()
+    # The review added "DiGeorge syndrome can cause hypoparathyroidism" (a missing link).
     assert [plain(c) for c in result_table(at)["?reading"]] == [
-        "DiGeorge syndrome acts through hypocalcemia, which is treated by calcium replacement."]
+        "DiGeorge syndrome acts through hypocalcemia, which is treated by calcium replacement.",
+        "DiGeorge syndrome can cause hypoparathyroidism, which is treated by calcium replacement."]
     at.button(key="query_builder_edit").click().run()
     assert "VALUES (?first ?second)" in editor_data(at)["value"]
     assert at.session_state["query_tab"] == "Editor"
@@ -335,7 +341,8 @@ def test_history_reruns_an_earlier_query(at):
     run_text(at, "ASK { cm:DiGeorgeSyndrome cm:actsThrough cm:Hypocalcemia }")
     run_text(at, "SELECT ?x WHERE { ?x a cm:Treatment }")
     history = at.session_state["query_history"]
-    assert [h["summary"] for h in history] == ["5 rows", "yes"]
+    # Eight treatments since the review added three (findings 7 and 10).
+    assert [h["summary"] for h in history] == ["8 rows", "yes"]
     at.button(key="query_history_run_1").click().run()
     assert at.session_state["query_outcome"]["text"].startswith("ASK")
     assert editor_data(at)["value"].startswith("ASK")

@@ -15,7 +15,6 @@ from graph.learn.quiz import KINDS, make_quiz, parse_answer, question_pool, scor
 
 SEEDS = range(6)
 
-
 def adjacent(kg, u, v) -> bool:
     return any((u, p, v) in kg or (v, p, u) in kg for p in RELATIONS)
 
@@ -82,7 +81,10 @@ def test_feedback_has_the_path_and_its_sources(kg, quiz):
 
 def test_kinds_take_turns(quiz):
     assert [q.kind for q in quiz[:4]] == list(KINDS)
-    assert len({q.prompt for q in quiz}) == len(quiz)  # no question twice
+
+
+def test_no_question_twice(quiz):
+    assert len({q.prompt for q in quiz}) == len(quiz)
 
 
 def test_same_seed_same_quiz_other_seed_other_quiz(kg):

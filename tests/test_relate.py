@@ -18,12 +18,15 @@ def digeorge_hypopara(kg):
 
 
 def test_digeorge_and_hypoparathyroidism_connect_through_hypocalcemia(digeorge_hypopara):
-    first = digeorge_hypopara.paths[0]
-    assert first.nodes == [DIGEORGE, HYPOCALCEMIA, HYPOPARA]
-    assert first.sentence == ("DiGeorge syndrome acts through hypocalcemia, which is a mechanism of "
-                              "hypoparathyroidism.")
-    # Every connection the graph knows runs through hypocalcemia.
-    assert all(HYPOCALCEMIA in p.nodes for p in digeorge_hypopara.paths)
+    # The parathyroid glands fail to form in DiGeorge syndrome: the review added the direct link.
+    first, second = digeorge_hypopara.paths[:2]
+    assert first.nodes == [DIGEORGE, HYPOPARA]
+    assert first.sentence == "DiGeorge syndrome can cause hypoparathyroidism."
+    assert second.nodes == [DIGEORGE, HYPOCALCEMIA, HYPOPARA]
+    assert second.sentence == ("DiGeorge syndrome acts through hypocalcemia, which is a mechanism "
+                               "of hypoparathyroidism.")
+    # Every other connection the graph knows runs through hypocalcemia.
+    assert all(HYPOCALCEMIA in p.nodes for p in digeorge_hypopara.paths[1:])
 
 
 def test_the_issue_example_sentence(digeorge_hypopara):
@@ -31,13 +34,15 @@ def test_the_issue_example_sentence(digeorge_hypopara):
     assert (mechanism.node, mechanism.cls_label) == (HYPOCALCEMIA, "Mechanism")
     assert mechanism.sentence == (
         "DiGeorge syndrome and hypoparathyroidism both act through hypocalcemia, which can cause "
-        "upper-lip twitching and is treated by calcium replacement.")
+        "Chvostek's sign, tetany and upper-lip twitching and is treated by calcium replacement.")
 
 
 def test_shared_neighbours_are_grouped_by_class(kg, digeorge_hypopara):
     groups = {cls: [s.label for s in group]
               for cls, group in digeorge_hypopara.shared_by_class().items()}
-    assert groups == {"Mechanism": ["hypocalcemia"], "Symptom or sign": ["upper-lip twitching"],
+    # Tetany and Chvostek's sign: the signs of low calcium the review found missing.
+    assert groups == {"Mechanism": ["hypocalcemia"],
+                      "Symptom or sign": ["Chvostek's sign", "tetany", "upper-lip twitching"],
                       "Treatment": ["calcium replacement"]}
 
 
@@ -73,8 +78,10 @@ def test_every_step_of_every_path_has_a_source(kg):
 
 
 def test_the_limit_is_reported(kg):
-    c = relate(kg, entity("AmyotrophicLateralSclerosis"), entity("ParkinsonsDisease"), 4, limit=2)
-    assert len(c.paths) == 2 and c.truncated
+    # ALS and Parkinson's disease no longer share lip twitching or slurred speech (review findings
+    # 2, 9, 15), so fewer paths join them: a limit of 1 leaves some out.
+    c = relate(kg, entity("AmyotrophicLateralSclerosis"), entity("ParkinsonsDisease"), 4, limit=1)
+    assert len(c.paths) == 1 and c.truncated
     assert not relate(kg, DIGEORGE, HYPOPARA, 2).truncated
 
 
@@ -134,5 +141,5 @@ def test_two_step_neighbours_count_only_through_a_mechanism(kg):
     # Through upper-lip twitching, a hub, essential tremor would "share" half the graph with
     # Parkinson's disease; only a mechanism makes a two-step neighbour.
     shared = shared_neighbours(kg, entity("EssentialTremor"), entity("ParkinsonsDisease"))
-    assert [s.label for s in shared] == ["tremor of the hands", "upper-lip twitching"]
+    assert [s.label for s in shared] == ["lip tremor", "tremor of the hands"]
     assert all(s.direct for s in shared)

@@ -26,16 +26,19 @@ def test_calcium_replacement(kg):
         "DiGeorge syndrome acts through hypocalcemia, which is treated by calcium replacement.",
         "Hypoparathyroidism is treated by calcium replacement."]
     assert all(entity("Hypocalcemia") in p.nodes for p in v.interrupted)
-    assert labels(kg, v.symptoms) == ["upper-lip twitching"]
+    # Tetany and Chvostek's sign: the signs of low calcium the review found missing.
+    assert labels(kg, v.symptoms) == ["Chvostek's sign", "tetany", "upper-lip twitching"]
     assert v.untraced == ()
 
 
 def test_dopamine_replacement_interrupts_only_the_dopamine_paths(kg):
     v = treatment_view(kg, entity("DopamineReplacement"))
+    # Lip tremor and soft monotone speech, not twitching and slurring (review findings 9, 15).
     assert [p.sentence for p in v.interrupted] == [
-        "Parkinson's disease acts through dopamine deficiency, which can cause slurred speech.",
+        "Parkinson's disease acts through dopamine deficiency, which can cause lip tremor.",
+        "Parkinson's disease acts through dopamine deficiency, which can cause soft monotone speech.",
         "Parkinson's disease acts through dopamine deficiency, which can cause tremor of the hands."]
-    # Neurodegeneration is not what it treats, so that path to twitching is not claimed.
+    # Neurodegeneration is not what it treats, so no path through it is claimed.
     assert all(entity("Neurodegeneration") not in p.nodes for p in v.interrupted)
 
 
@@ -45,11 +48,16 @@ def test_a_treatment_without_a_named_mechanism_traces_nothing(kg):
     assert v.interrupted == () and v.symptoms == ()
 
 
-def test_a_symptom_treated_directly_is_listed(kg):
+def test_a_treatment_reaches_a_symptom_only_through_its_cause(kg):
+    # Review finding 1: no treatment is attached to a symptom "whatever the cause". Psychotherapy
+    # reaches lip twitching through emotional stress, the cause it treats.
     v = treatment_view(kg, entity("Psychotherapy"))
     assert entity("UpperLipTwitching") in v.symptoms
+    sentences = [p.sentence for p in v.interrupted]
+    assert "Emotional stress can cause upper-lip twitching." in sentences
     assert "Emotional stress acts through autonomic stress response, which can cause facial " \
-           "flushing." in [p.sentence for p in v.interrupted]
+           "flushing." in sentences
+    assert [t.label for t in v.targets] == ["emotional stress"]
 
 
 def test_interrupted_paths_start_at_what_it_acts_on_and_end_at_a_symptom(kg, view):
@@ -72,7 +80,9 @@ def test_treatment_graph_holds_only_graph_edges(kg, view):
 
 def test_treatment_options(kg):
     assert {kg.class_of(t) for t in treatment_options(kg)} == {CM.Treatment}
-    assert len(treatment_options(kg)) == 5
+    # Active vitamin D, parathyroid hormone and nutrient replacement were added in review
+    # (findings 7 and 10).
+    assert len(treatment_options(kg)) == 8
 
 
 @pytest.mark.parametrize("node,error,message", [

@@ -57,6 +57,34 @@ def add_claim(ds, s, p, o, *, section=SECTION, text="A claim written for a test.
     return name
 
 
+def add_rejected(ds, s, p, o, *, name=None, note="Rejected in a test."):
+    """Record ``s p o`` as a rejected claim, the way the data does: named, sourced, with a reason."""
+    if name is None:
+        name = CLAIM[f"{s.split('/')[-1]}-{p.split('/')[-1].split('#')[-1]}-{o.split('/')[-1]}"]
+    for pred, obj in ((RDF.type, CM.RejectedClaim), (RDF.subject, s), (RDF.predicate, p),
+                      (RDF.object, o), (CM.citesSection, SECTION),
+                      (CM.claimText, Literal("The source says so.", lang="en")),
+                      (CM.curatorNote, Literal(note, lang="en"))):
+        ds.add((name, pred, obj))
+    return name
+
+
+KIND = entity("Fasciculation")
+
+
+def add_kind(ds, *, pattern=Literal("brief"), shown=True):
+    """Add a kind of involuntary movement that upper-lip twitching can show as."""
+    for pred, obj in ((RDF.type, CM.Symptom), (RDF.type, CM.MovementKind),
+                      (RDFS.label, Literal("fasciculation", lang="en")),
+                      (SKOS.definition, Literal("A brief flicker of a few muscle fibres.", lang="en"))):
+        ds.add((KIND, pred, obj))
+    if pattern is not None:
+        ds.add((KIND, CM.movementPattern, pattern))
+    if shown:
+        add_claim(ds, TWITCHING, CM.showsAs, KIND)
+    return KIND
+
+
 def replace(ds, s, p, new):
     """Set the single value of ``s p`` to ``new`` in the default graph."""
     ds.remove((s, p, None))
@@ -113,9 +141,52 @@ BROKEN = [
     # A relation whose subject is of the wrong class: a treatment cannot have symptoms.
     pytest.param(lambda ds: add_claim(ds, CALCIUM, CM.hasSymptom, TWITCHING),
                  {"HasSymptomShape", "domain-range"}, CALCIUM, id="wrong-subject-class"),
-    # A relation whose object is of the wrong class: a symptom treated by a condition.
-    pytest.param(lambda ds: add_claim(ds, TWITCHING, CM.treatedBy, DIGEORGE),
-                 {"TreatedByShape", "domain-range"}, TWITCHING, id="wrong-object-class"),
+    # A relation whose object is of the wrong class: a mechanism treated by a condition.
+    pytest.param(lambda ds: add_claim(ds, HYPOCALCEMIA, CM.treatedBy, DIGEORGE),
+                 {"TreatedByShape", "domain-range"}, HYPOCALCEMIA, id="wrong-object-class"),
+    # A treatment attached to a symptom "whatever the cause": treatment follows the cause.
+    pytest.param(lambda ds: add_claim(ds, TWITCHING, CM.treatedBy, CALCIUM),
+                 {"TreatedByShape", "domain-range"}, TWITCHING, id="symptom-treated-whatever-the-cause"),
+    # A synonym that is the head of the entity's label names a broader class.
+    pytest.param(lambda ds: ds.add((TWITCHING, SKOS.altLabel, Literal("twitching", lang="en"))),
+                 {"synonym-broader"}, TWITCHING, id="synonym-is-the-head-of-a-label"),
+    # A synonym that is the head of another entity's label ("Calcium replacement"), in any case.
+    pytest.param(lambda ds: ds.add((HYPOCALCEMIA, SKOS.altLabel, Literal("Replacement"))),
+                 {"synonym-broader"}, HYPOCALCEMIA, id="synonym-is-the-head-of-another-label"),
+    # A synonym that is the label of a class.
+    pytest.param(lambda ds: ds.add((HYPOCALCEMIA, SKOS.altLabel, Literal("mechanism", lang="en"))),
+                 {"synonym-broader"}, HYPOCALCEMIA, id="synonym-is-a-class-label"),
+    # A relation the curators rejected, asserted after all (the fixture's claim holds it).
+    pytest.param(lambda ds: add_rejected(ds, HYPOCALCEMIA, CM.canCause, TWITCHING,
+                                         name=CLAIM["Rejected-in-a-test"]),
+                 {"rejected-claim-asserted"}, HYPOCALCEMIA, id="rejected-relation-asserted"),
+    # A rejected claim without the curator's reason.
+    pytest.param(lambda ds: ds.remove((add_rejected(ds, DIGEORGE, CM.hasSymptom, TWITCHING),
+                                       CM.curatorNote, None)),
+                 {"RejectedClaimShape"}, CLAIM["DiGeorgeSyndrome-hasSymptom-UpperLipTwitching"],
+                 id="rejected-claim-without-reason"),
+    # A rejected claim whose predicate is not a relation.
+    pytest.param(lambda ds: add_rejected(ds, DIGEORGE, RDFS.seeAlso, TWITCHING),
+                 {"RejectedClaimShape"}, CLAIM["DiGeorgeSyndrome-seeAlso-UpperLipTwitching"],
+                 id="rejected-claim-names-no-relation"),
+    # A kind of movement without its pattern in time.
+    pytest.param(lambda ds: add_kind(ds, pattern=None),
+                 {"MovementKindShape"}, KIND, id="movement-kind-without-pattern"),
+    # A kind of movement whose pattern is not one of the four words.
+    pytest.param(lambda ds: add_kind(ds, pattern=Literal("jerky")),
+                 {"MovementKindShape"}, KIND, id="movement-kind-unknown-pattern"),
+    # A pattern word with a language tag is not the plain string the list holds.
+    pytest.param(lambda ds: add_kind(ds, pattern=Literal("brief", lang="en")),
+                 {"MovementKindShape"}, KIND, id="movement-kind-pattern-tagged"),
+    # A kind of movement typed only as a kind: tools reading one entity class would miss it.
+    pytest.param(lambda ds: ds.remove((add_kind(ds), RDF.type, CM.Symptom)),
+                 {"MovementKindShape", "EntityShape"}, KIND, id="movement-kind-not-a-symptom"),
+    # A kind of movement that no symptom shows as.
+    pytest.param(lambda ds: add_kind(ds, shown=False),
+                 {"MovementKindShape"}, KIND, id="movement-kind-shown-by-nothing"),
+    # Only a symptom shows as a kind of movement.
+    pytest.param(lambda ds: (add_kind(ds), add_claim(ds, HYPOCALCEMIA, CM.showsAs, KIND)),
+                 {"ShowsAsShape", "domain-range"}, HYPOCALCEMIA, id="shows-as-from-a-mechanism"),
     # A relation asserted in the default graph, held by no claim graph.
     pytest.param(lambda ds: ds.add((DIGEORGE, CM.hasSymptom, TWITCHING)),
                  {"relation-unsourced"}, DIGEORGE, id="relation-without-claim"),
@@ -259,7 +330,8 @@ def test_checks_have_headers_and_the_report_columns():
     names = {p.name for p in check_files()}
     assert {"relation-unsourced-violation.rq", "claim-multiple-triples-violation.rq",
             "domain-range-violation.rq", "label-duplicate-violation.rq",
-            "dangling-entity-violation.rq"} <= names
+            "dangling-entity-violation.rq", "rejected-claim-asserted-violation.rq",
+            "synonym-broader-violation.rq"} <= names
     for path in check_files():
         text = path.read_text(encoding="utf-8")
         first = text.splitlines()[0]
@@ -273,15 +345,17 @@ def test_checks_have_headers_and_the_report_columns():
 # --- The report as text ---------------------------------------------------------------------------
 
 def test_report_lines_name_nodes_by_label_and_curie(mini):
-    add_claim(mini.dataset, TWITCHING, CM.treatedBy, DIGEORGE)
+    # A mechanism, not a symptom, as the subject: a symptom cannot be treated at all (review
+    # finding 1), which would add a second pair of findings.
+    add_claim(mini.dataset, HYPOCALCEMIA, CM.treatedBy, DIGEORGE)
     report = validate(mini)
     lines = report.lines(mini)
     assert len(lines) == len(report.results) == 2
-    assert lines[0] == ("VIOLATION [TreatedByShape] Upper-lip twitching (cm:UpperLipTwitching) "
+    assert lines[0] == ("VIOLATION [TreatedByShape] Hypocalcemia (cm:Hypocalcemia) "
                         "cm:treatedBy DiGeorge syndrome (cm:DiGeorgeSyndrome): "
                         "What something is treated by must be a treatment.")
     assert lines[1].startswith(
-        "VIOLATION [domain-range] Upper-lip twitching (cm:UpperLipTwitching)")
+        "VIOLATION [domain-range] Hypocalcemia (cm:Hypocalcemia)")
     assert report.summary() == "2 violations (1 from SHACL shapes, 1 from SPARQL checks)"
 
 

@@ -5,7 +5,7 @@ findings point at disorders in *this graph*, nothing more.
 
 Findings are what a student could learn about a person: symptoms and signs, the age at onset, and
 history such as a trigger, an exposure or an earlier condition ("recent thyroid surgery", "stopping
-coffee", which a synonym resolves to substance withdrawal). A candidate (a condition or a trigger)
+caffeine", which a synonym resolves to caffeine withdrawal). A candidate (a condition or a trigger)
 *explains* a finding when the graph links them in one of these ways, each shown as a sentence with
 its sources:
 
@@ -14,7 +14,7 @@ its sources:
 - the finding is the candidate's typical onset ("essential tremor typically begins in adulthood from
   age 40");
 - the finding can cause the candidate ("thyroid surgery can cause hypoparathyroidism"), is the
-  substance it is a withdrawal from or involves ("substance withdrawal is withdrawal from caffeine"),
+  substance it is a withdrawal from or involves ("caffeine withdrawal is withdrawal from caffeine"),
   or makes it worse ("essential tremor is made worse by emotional stress");
 - the finding is the candidate itself (a trigger is also a piece of history).
 
@@ -33,7 +33,7 @@ Examples
 --------
 >>> from graph.store import load
 >>> kg = load()
->>> d = differential(kg, resolve_findings(kg, ["upper-lip twitching", "tremor of the hands",
+>>> d = differential(kg, resolve_findings(kg, ["lip tremor", "tremor of the hands",
 ...                                            "age over 40"]))
 >>> [(c.label, c.n_explained) for c in d.candidates[:2]]
 [('essential tremor', 3), ("Parkinson's disease", 2)]
@@ -170,8 +170,8 @@ def resolve_findings(kg: Store, texts: Iterable[str]) -> list[URIRef]:
     --------
     >>> from graph.store import load
     >>> kg = load()
-    >>> [kg.label(f) for f in resolve_findings(kg, ["stopping coffee", "recent thyroid surgery"])]
-    ['substance withdrawal', 'thyroid surgery']
+    >>> [kg.label(f) for f in resolve_findings(kg, ["stopping caffeine", "recent thyroid surgery"])]
+    ['caffeine withdrawal', 'thyroid surgery']
     >>> resolve_findings(kg, ["calcium replacement"])
     Traceback (most recent call last):
     ...

@@ -14,7 +14,7 @@ Examples
 >>> kg = load()
 >>> top = mechanism_ranking(kg)[0]
 >>> top.label, [kg.label(s) for s in top.symptoms]
-('autonomic stress response', ['dilated pupils', 'facial flushing', 'watery eyes'])
+('hypocalcemia', ["Chvostek's sign", 'tetany', 'upper-lip twitching'])
 >>> centrality(kg)[0].label
 'upper-lip twitching'
 """
@@ -68,7 +68,7 @@ def mechanism_ranking(kg: Store) -> list[MechanismRank]:
     >>> from graph.store import load
     >>> kg = load()
     >>> [(m.label, m.n_symptoms) for m in mechanism_ranking(kg)][:3]
-    [('autonomic stress response', 3), ('disordered nerve control of movement', 2), ('dopamine deficiency', 2)]
+    [('hypocalcemia', 3), ('autonomic stress response', 3), ('dopamine deficiency', 3)]
     """
     causes = nx.DiGraph((s, o) for s, o in kg.subject_objects(CM.canCause))
     out = []
@@ -102,10 +102,10 @@ def centrality(kg: Store) -> list[CentralityRow]:
     >>> from graph.store import load
     >>> kg = load()
     >>> rows = {r.label: r for r in centrality(kg)}
-    >>> rows["hypocalcemia"].degree  # DiGeorge syndrome, hypoparathyroidism, twitching, calcium
-    4
-    >>> rows["hypocalcemia"].cut_point  # without it, DiGeorge syndrome's group would be cut off
-    True
+    >>> rows["hypocalcemia"].degree  # DiGeorge syndrome, hypoparathyroidism, three signs, calcium
+    6
+    >>> rows["hypocalcemia"].cut_point  # DiGeorge syndrome also causes hypoparathyroidism directly
+    False
     >>> rows["facial-nerve compression"].cut_point
     False
     """

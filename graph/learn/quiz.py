@@ -204,7 +204,9 @@ def _what_treats_pool(kg: Store) -> list[_Draft]:
         near = nx.single_source_shortest_path_length(U, str(z), cutoff=2)
         # A treatment within two steps may treat z indirectly: never offer it as wrong.
         wrong = tuple(t for t in treatments if str(t) not in near)
-        for t in sorted(kg.objects(z, CM.treatedBy), key=str):
+        # One question per treated entity (its first treatment is the answer), so that an entity
+        # with several treatments never repeats the same prompt.
+        for t in sorted(kg.objects(z, CM.treatedBy), key=str)[:1]:
             if len(wrong) >= 2:
                 drafts.append(_Draft("what_treats", f"{z}|{t}",
                                      f"Which of these treats {kg.label(z)}?",
@@ -286,7 +288,7 @@ def question_pool(kg: Store, kind: str) -> int:
 
     >>> from graph.store import load
     >>> question_pool(load(), "not_cause")
-    2
+    4
     """
     if kind not in _POOLS:
         raise ValueError(f"unknown question kind {kind!r}; use one of {', '.join(KINDS)}")

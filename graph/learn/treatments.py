@@ -18,7 +18,11 @@ Examples
 >>> [kg.label(t.node) for t in v.targets]
 ['hypocalcemia', 'hypoparathyroidism']
 >>> [p.sentence for p in v.interrupted]  # doctest: +NORMALIZE_WHITESPACE
-['DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching.',
+["DiGeorge syndrome acts through hypocalcemia, which can cause Chvostek's sign.",
+ 'DiGeorge syndrome acts through hypocalcemia, which can cause tetany.',
+ 'DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching.',
+ "Hypoparathyroidism acts through hypocalcemia, which can cause Chvostek's sign.",
+ 'Hypoparathyroidism acts through hypocalcemia, which can cause tetany.',
  'Hypoparathyroidism acts through hypocalcemia, which can cause upper-lip twitching.']
 """
 
@@ -92,7 +96,7 @@ def treatment_options(kg: Store) -> list[URIRef]:
     >>> from graph.store import load
     >>> kg = load()
     >>> [kg.label(t) for t in treatment_options(kg)][:2]
-    ['calcium replacement', 'dopamine replacement']
+    ['active vitamin D', 'calcium replacement']
     """
     return [e for e in kg.entities() if kg.class_of(e) == CM.Treatment]
 
@@ -206,7 +210,7 @@ def treatment_graph(kg: Store, view: TreatmentView) -> nx.MultiDiGraph:
     >>> kg = load()
     >>> H = treatment_graph(kg, treatment_view(kg, entity("CalciumReplacement")))
     >>> sorted(H.nodes[n]["label"] for n in H)
-    ['DiGeorge syndrome', 'calcium replacement', 'hypocalcemia', 'hypoparathyroidism', 'upper-lip twitching']
+    ["Chvostek's sign", 'DiGeorge syndrome', 'calcium replacement', 'hypocalcemia', 'hypoparathyroidism', 'tetany', 'upper-lip twitching']
     """
     G = to_networkx(kg)
     H = nx.MultiDiGraph()

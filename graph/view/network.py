@@ -224,7 +224,7 @@ def simple_paths(kg: Store, a, b, *, max_length: int = 4, limit: int = 50,
     >>> kg = load()
     >>> paths = simple_paths(kg, entity("DiGeorgeSyndrome"), entity("Hypoparathyroidism"), max_length=2)
     >>> paths[0].sentence
-    'DiGeorge syndrome acts through hypocalcemia, which is a mechanism of hypoparathyroidism.'
+    'DiGeorge syndrome can cause hypoparathyroidism.'
     """
     def generator(U, s, t):
         # shortest_simple_paths yields in order of length, so the cutoff can stop it early.
