@@ -88,6 +88,38 @@ def query(
         typer.echo(f"note: truncated at {result.limit} results (raise --limit to see more)", err=True)
 
 
+# -- load --------------------------------------------------------------------------------------
+
+@app.command()
+def load(
+    path: Path = typer.Argument(..., help="Folder for the on-disk store (new, empty, or a store "
+                                "Causemap made before, which is replaced)."),
+) -> None:
+    """Build an on-disk Oxigraph store from --data files (or the bundled data), for --store oxigraph:PATH."""
+    from graph.store.disk import build_store
+
+    if state.store is not None:
+        raise BadInput("load builds a store; give the files with --data, not --store")
+    bar = {"step": None, "bar": None}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if bar["step"] != step:
+            if bar["bar"] is not None:
+                bar["bar"].render_finish()
+            bar["step"], bar["bar"] = step, typer.progressbar(length=max(total, 1),
+                                                              label=f"loading {step}",
+                                                              file=sys.stderr)
+            bar["shown"] = 0
+        bar["bar"].update(done - bar["shown"])
+        bar["shown"] = done
+
+    report = build_store(path, state.data, progress=progress)
+    if bar["bar"] is not None:
+        bar["bar"].render_finish()
+    typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
+               f"{report.seconds:.1f} s; use it with --store oxigraph:{report.path}")
+
+
 # -- validate ------------------------------------------------------------------------------------
 
 @app.command()
@@ -254,18 +286,28 @@ def run_app(
     address: str = typer.Option("localhost", help="Address to bind (default: this machine only)."),
     headless: bool = typer.Option(False, help="Do not open a browser."),
 ) -> None:
-    """Start the Causemap web app (Streamlit) on the bundled data, or on --data files."""
-    from graph.store import ROOT
+    """Start the Causemap web app (Streamlit) on the bundled data, --data files or --store."""
+    from graph.store import ROOT, STORE_ENV, parse_descriptor
 
     env = dict(os.environ)
     if state.data:
         env["CAUSEMAP_DATA"] = os.pathsep.join(str(p.resolve()) for p in state.data)
+    descriptor = state.descriptor()
+    scheme, rest = parse_descriptor(descriptor)
+    if scheme == "oxigraph" and rest:  # the app may run from another folder: an absolute path
+        descriptor = f"oxigraph:{Path(rest).resolve()}"
+    env[STORE_ENV] = descriptor
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
            "--server.port", str(port), "--server.address", address,
            "--server.headless", "true" if headless else "false",
            "--browser.gatherUsageStats", "false",
            # Students see the app, not Streamlit's developer menu ("Deploy", rerun settings).
-           "--client.toolbarMode", "minimal"]
+           "--client.toolbarMode", "minimal",
+           # Streamlit runs a full gc.collect(2) after every script run. The shared store, its
+           # caches and search index are long-lived and frozen out of the collector anyway
+           # (app/state.py), and walking them after each click cost 75 % of a warm page on the
+           # 2.3 M-triple graph: the collector's own thresholds still run as usual.
+           "--runner.postScriptGC", "false"]
     # Become the Streamlit server rather than wrap it: a signal to `causemap app` (Ctrl+C, a
     # service manager, a test's terminate()) then reaches the server itself, leaving no orphan.
     sys.stdout.flush()

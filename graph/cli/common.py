@@ -30,16 +30,25 @@ app = typer.Typer(
 
 
 class _State:
-    """The global options of one invocation; loaded graphs are cached by their file list."""
+    """The global options of one invocation; opened stores are cached by (store, files)."""
 
     data: list[Path] | None = None
+    store: str | None = None
     _loaded: dict = {}
 
+    def descriptor(self) -> str:
+        """The store descriptor in force: ``--store``, else ``CAUSEMAP_STORE``, else the default."""
+        import os
+
+        from graph.store import DEFAULT_STORE, STORE_ENV
+        return self.store or os.environ.get(STORE_ENV, "").strip() or DEFAULT_STORE
+
     def kg(self):
-        key = tuple(str(p) for p in self.data) if self.data else None
+        files = tuple(str(p) for p in self.data) if self.data else None
+        key = (self.descriptor(), files)
         if key not in self._loaded:
-            from graph.store import load
-            self._loaded[key] = load(self.data)
+            from graph.store import open_store
+            self._loaded[key] = open_store(key[0], self.data)
         return self._loaded[key]
 
 
@@ -70,10 +79,19 @@ def write_output(text: str, output: Optional[Path]) -> None:
 
 @app.callback()
 def _global(
+    store: Optional[str] = typer.Option(
+        None, "--store", "-s", metavar="DESCRIPTOR",
+        help="Where the graph lives: oxigraph: (in memory, the default), oxigraph:PATH (an "
+             "on-disk store from `causemap load`), rdflib: (pure Python) or sparql:URL (a SPARQL "
+             "1.1 server). Also read from CAUSEMAP_STORE."),
     data: Optional[List[Path]] = typer.Option(
         None, "--data", "-d", metavar="FILE",
         help="Work on these RDF files instead of the bundled data (repeat for several files)."),
 ) -> None:
     state.data = list(data) if data else None
+    state.store = store.strip() if store else None
+    if state.store is not None:
+        from graph.store import parse_descriptor
+        parse_descriptor(state.store)  # a typo fails here, before any command runs
 
 
