@@ -114,7 +114,7 @@ def script_seconds(wrapper: Path, params: dict[str, str]) -> tuple[float, float]
 def _graph_load_seconds() -> tuple[float, float]:
     """Seconds to load the graph the app loads, and to project it onto networkx (uncached)."""
     from app.state import data_files_from_env
-    from graph.view.network import to_networkx
+    from graph.learn.projection import to_networkx
     from graph.store import load
 
     start = time.perf_counter()

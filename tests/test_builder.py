@@ -21,7 +21,7 @@ from graph.learn.entities import resolve
 from graph.errors import EntityNotFound, NamedQueryError
 from graph.query.named import get_named_query, list_named_queries, run_named
 from graph.namespace import CM, entity
-from graph.view.network import simple_paths
+from graph.learn.paths import simple_paths
 from graph.query import check_query, run_query
 from graph.query.results import serialize
 from graph.store import Store
@@ -208,7 +208,7 @@ def test_how_digeorge_syndrome_and_upper_lip_twitching_are_connected(kg):
     ("Thymus", "Lagophthalmos"),
 ])
 def test_connections_read_like_the_path_finder(kg, first, second):
-    # graph.view.network walks networkx, not SPARQL: the two must find the same paths of 1–2 steps.
+    # graph.learn.paths walks networkx, not SPARQL: the two must find the same paths of 1–2 steps.
     expected = {p.sentence for p in simple_paths(kg, E(first), E(second), max_length=2)}
     _, result = answer(kg, "how-connected", {"first": E(first), "second": E(second)})
     assert {str(x) for x in column(result, "reading")} == expected

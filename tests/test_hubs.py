@@ -7,7 +7,7 @@ import pytest
 
 from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
 from graph.namespace import CM, entity
-from graph.view.network import to_networkx
+from graph.learn.projection import to_networkx
 
 
 @pytest.fixture(scope="module")

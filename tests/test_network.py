@@ -6,7 +6,9 @@ import pytest
 
 from graph.errors import EntityNotFound, InvalidRequest
 from graph.namespace import CM, RELATIONS, entity
-from graph.view.network import bounded_view, neighbourhood, shortest_paths, simple_paths, to_networkx
+from graph.learn.paths import shortest_paths, simple_paths
+from graph.learn.projection import to_networkx
+from graph.view.network import bounded_view, neighbourhood
 
 
 def test_projection_keeps_entities_and_content_relations_only(kg):

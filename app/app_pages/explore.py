@@ -18,15 +18,18 @@ from graph.learn.entities import describe, search
 from graph.learn.explain import capitalise
 from graph.view.export import view_graph
 from graph.namespace import curie
-from graph.view.network import DEFAULT_MAX_NODES, bounded_view, to_networkx
+from graph.view.network import DEFAULT_MAX_NODES, bounded_view
 from graph.view.render import standalone_html, to_vis_data
 from graph.learn.schema import class_table, relation_table
 
 kg = get_kg()
-G = to_networkx(kg)
 CLASSES = {c.label: str(c.iri) for c in class_table(kg)}
 RELATIONS = {r.label: str(r.iri) for r in relation_table(kg)}
 S = st.session_state
+
+
+def _is_entity(iri: str) -> bool:
+    return kg.class_of(URIRef(iri)) is not None
 
 
 def _entity_param(name: str) -> str | None:
@@ -106,7 +109,7 @@ with st.sidebar:
 
 # -- the view --------------------------------------------------------------------------------------
 view = bounded_view(
-    G, focus=S.explore_focus, radius=S.explore_radius,
+    kg, focus=S.explore_focus, radius=S.explore_radius,
     classes=[CLASSES[c] for c in S.explore_classes] or None,
     relations=[RELATIONS[r] for r in S.explore_relations] or None,
     max_nodes=int(S.explore_cap), expanded=S.explore_expanded)
@@ -131,7 +134,7 @@ with left:
     # a later search or "focus here" is not overridden by an old click.
     if clicked != S.explore_last_click:
         S.explore_last_click = clicked
-        if clicked and clicked in G and clicked != S.explore_selected:
+        if clicked and _is_entity(clicked) and clicked != S.explore_selected:
             S.explore_selected = clicked
             st.rerun()
     st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
@@ -147,7 +150,7 @@ with left:
 
 with right:
     sel = S.explore_selected
-    if not sel or sel not in G:
+    if not sel or not _is_entity(sel):
         st.info("Click a node to see what it is, how it relates to others, and where each "
                 "relation comes from. Search in the sidebar to focus on an entity.")
     else:

@@ -164,18 +164,17 @@ def export(
     if focus is not None and fmt in (ExportFormat.turtle, ExportFormat.nt, ExportFormat.jsonld):
         from graph.learn.entities import resolve
         from graph.view.export import view_graph
-        from graph.view.network import bounded_view, to_networkx
+        from graph.view.network import bounded_view
 
-        view = bounded_view(to_networkx(kg), focus=str(resolve(kg, focus)), radius=radius)
+        view = bounded_view(kg, focus=str(resolve(kg, focus)), radius=radius)
         write_output(view_graph(kg, view.graph.nodes).serialize(format=fmt.value), output)
         return
     if fmt in (ExportFormat.html, ExportFormat.graphml):
         import networkx as nx
         from graph.learn.entities import resolve
-        from graph.view.network import bounded_view, to_networkx
+        from graph.view.network import bounded_view
 
-        G = to_networkx(kg)
-        view = bounded_view(G, focus=str(resolve(kg, focus)) if focus else None, radius=radius)
+        view = bounded_view(kg, focus=str(resolve(kg, focus)) if focus else None, radius=radius)
         if fmt is ExportFormat.graphml:
             write_output("\n".join(nx.generate_graphml(view.graph)), output)
         else:
@@ -260,7 +259,7 @@ def path(
 ) -> None:
     """Explain how two entities are connected, as sentences."""
     from graph.learn.entities import resolve
-    from graph.view.network import shortest_paths, simple_paths
+    from graph.learn.paths import shortest_paths, simple_paths
 
     kg = state.kg()
     ea, eb = resolve(kg, a), resolve(kg, b)

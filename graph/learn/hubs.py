@@ -3,7 +3,7 @@
 Two views of importance. :func:`mechanism_ranking` counts, for every mechanism, the symptoms it
 can cause (directly or down a chain of "can cause") and the conditions and triggers that act
 through it: the mechanisms worth learning first. :func:`centrality` scores every entity of the
-networkx projection (:func:`graph.view.network.to_networkx`, read without edge direction and with
+networkx projection (:func:`graph.learn.projection.to_networkx`, read without edge direction and with
 parallel relations merged) with the measures in :data:`MEASURES`, each with the one-sentence meaning
 a page shows beside the chart. Degree finds hubs; betweenness and cut points find bridges, the
 concepts through which otherwise separate groups connect.
@@ -27,7 +27,7 @@ import networkx as nx
 from rdflib import URIRef
 
 from graph.namespace import CM
-from graph.view.network import to_networkx
+from graph.learn.projection import to_networkx
 from graph.store import Store
 
 __all__ = ["MEASURES", "MechanismRank", "CentralityRow", "mechanism_ranking", "centrality"]

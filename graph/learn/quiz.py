@@ -49,7 +49,7 @@ from rdflib import URIRef
 from graph.learn.entities import Provenance
 from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
 from graph.namespace import CM, RELATIONS
-from graph.view.network import to_networkx
+from graph.learn.projection import to_networkx
 from graph.store import Store
 
 __all__ = ["KINDS", "KIND_LABELS", "Question", "Score", "make_quiz", "question_pool", "score",

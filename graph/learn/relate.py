@@ -2,7 +2,7 @@
 
 :func:`relate` lists the paths between two entities, shortest first and up to a length the student
 sets, each as a sentence whose every step keeps its source; the walk is
-:func:`graph.view.network.simple_paths` over the content relations, so two conditions are never
+:func:`graph.learn.paths.simple_paths` over the content relations, so two conditions are never
 "connected" merely by both being conditions (``rdf:type`` is not an edge of the projection). It
 also lists their shared neighbours: what each entity touches directly, or through one of its
 mechanisms (a mechanism is what *explains*, so "DiGeorge syndrome acts through hypocalcemia, which
@@ -32,10 +32,11 @@ from dataclasses import dataclass
 import networkx as nx
 from rdflib import URIRef
 
-from graph.errors import EntityNotFound, InvalidRequest
+from graph.errors import InvalidRequest
 from graph.learn.explain import ExplainedPath, Step, capitalise, explain_path, relation_phrase
 from graph.namespace import CM, RELATIONS, curie
-from graph.view.network import simple_paths, to_networkx
+from graph.learn.paths import simple_paths
+from graph.learn.projection import require_entity, steps_graph
 from graph.store import Store
 
 __all__ = ["SharedNeighbour", "Connection", "relate", "neighbours_with_paths", "shared_neighbours",
@@ -158,24 +159,23 @@ def neighbours_with_paths(kg: Store, node: URIRef) -> dict[URIRef, ExplainedPath
     >>> n[entity("UpperLipTwitching")].sentence
     'DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip twitching.'
     """
-    G = to_networkx(kg)
-    key = str(node)
-    if key not in G:
-        raise EntityNotFound(f"{curie(key)} is not an entity in this graph")
+    node = require_entity(kg, node)
     out: dict[URIRef, ExplainedPath] = {}
 
-    def steps_from(u: str) -> list[Step]:
-        found = [Step(URIRef(u), URIRef(k), URIRef(v), True) for _, v, k in G.out_edges(u, keys=True)]
-        found += [Step(URIRef(u), URIRef(k), URIRef(w), False) for w, _, k in G.in_edges(u, keys=True)]
+    def steps_from(u: URIRef) -> list[Step]:
+        found = [Step(u, p, o, True) if s == u else Step(u, p, s, False)
+                 for s, p, o in kg.edges(u)]
+        found = [st for st in found if st.target != u or st.forward]
+        found = [st for st in found if kg.class_of(st.target) is not None]
         return sorted(found, key=lambda s: (not s.forward, str(s.predicate), kg.label(s.target).lower()))
 
-    first = steps_from(key)
+    first = steps_from(node)
     for step in first:
         out.setdefault(step.target, explain_path(kg, [step]))
     for step in first:
         if kg.class_of(step.target) != CM.Mechanism:
             continue
-        for onward in steps_from(str(step.target)):
+        for onward in steps_from(step.target):
             if onward.target != node and onward.target not in out:
                 out[onward.target] = explain_path(kg, [step, onward])
     return out
@@ -284,10 +284,8 @@ def relate(kg: Store, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int =
     """
     if not 1 <= max_length <= MAX_LENGTH:
         raise ValueError(f"max_length must be between 1 and {MAX_LENGTH}, got {max_length}")
-    G = to_networkx(kg)
     for node in (a, b):
-        if str(node) not in G:
-            raise EntityNotFound(f"{curie(str(node))} is not an entity in this graph")
+        require_entity(kg, node)
     if a == b:
         raise InvalidRequest("pick two different entities")
     # One more than asked tells whether the limit cut the list.
@@ -313,16 +311,7 @@ def connection_graph(kg: Store, connection: Connection,
     >>> sorted(H.nodes[n]["label"] for n in H)
     ['DiGeorge syndrome', 'hypocalcemia', 'hypoparathyroidism']
     """
-    G = to_networkx(kg)
     steps = [s for p in connection.paths for s in p.steps]
     if include_shared:
         steps += [s for n in connection.shared for s in (*n.via_a.steps, *n.via_b.steps)]
-    H = nx.MultiDiGraph()
-    for node in (connection.a, connection.b):
-        H.add_node(str(node), **G.nodes[str(node)])
-    for step in steps:
-        s, p, o = (str(x) for x in step.triple)
-        for n in (s, o):
-            H.add_node(n, **G.nodes[n])
-        H.add_edge(s, o, key=p, **G.edges[s, o, p])
-    return H
+    return steps_graph(kg, (connection.a, connection.b), steps)

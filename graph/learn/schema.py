@@ -87,7 +87,7 @@ def relation_table(kg: Store) -> list[RelationInfo]:
 
 
 def schema_graph(kg: Store) -> nx.MultiDiGraph:
-    """Class → relation → class, in the attribute layout of :func:`graph.view.network.to_networkx`."""
+    """Class → relation → class, in the attribute layout of :func:`graph.learn.projection.local_graph`."""
     G = nx.MultiDiGraph()
     for c in class_table(kg):
         G.add_node(str(c.iri), label=c.label, cls=str(c.iri), cls_label=c.label,

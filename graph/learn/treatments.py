@@ -37,7 +37,7 @@ from rdflib.namespace import SKOS
 from graph.errors import CausemapError, EntityNotFound
 from graph.learn.explain import ExplainedPath, Step, explain_path
 from graph.namespace import CM, curie
-from graph.view.network import to_networkx
+from graph.learn.projection import steps_graph
 from graph.store import Store
 
 __all__ = ["Target", "TreatmentView", "treatment_options", "treatment_view", "treatment_graph",
@@ -212,13 +212,5 @@ def treatment_graph(kg: Store, view: TreatmentView) -> nx.MultiDiGraph:
     >>> sorted(H.nodes[n]["label"] for n in H)
     ["Chvostek's sign", 'DiGeorge syndrome', 'calcium replacement', 'hypocalcemia', 'hypoparathyroidism', 'tetany', 'upper-lip twitching']
     """
-    G = to_networkx(kg)
-    H = nx.MultiDiGraph()
-    H.add_node(str(view.node), **G.nodes[str(view.node)])
     paths = [t.path for t in (*view.targets, *view.conditions)] + list(view.interrupted)
-    for step in (s for p in paths for s in p.steps):
-        s, p, o = (str(x) for x in step.triple)
-        for n in (s, o):
-            H.add_node(n, **G.nodes[n])
-        H.add_edge(s, o, key=p, **G.edges[s, o, p])
-    return H
+    return steps_graph(kg, (view.node,), (s for p in paths for s in p.steps))

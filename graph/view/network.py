@@ -1,75 +1,40 @@
-"""Project the RDF graph onto networkx, and walk it: neighbourhoods, bounded views, paths.
+"""What the browser draws: a bounded view of the graph, as a networkx graph.
 
-The projection (:func:`to_networkx`) is a :class:`networkx.MultiDiGraph` with one node per curated
-entity (keyed by its IRI string) and one edge per content relation (keyed by the predicate IRI).
-Like rdflib's own ``rdflib.extras.external_graph_libs`` it is lossy, on purpose:
-
-- kept: entities (label, class, definition as node attributes) and the relations in
-  :data:`graph.namespace.RELATIONS`; parallel relations between the same two entities stay
-  separate edges (the multigraph key is the predicate);
-- dropped: literals other than label and definition (synonyms, notes), cross-references to HPO,
-  OMIM and ORPHA, ``rdf:type`` (it becomes the ``cls`` attribute, never a node: two conditions are
-  not "connected" by both being conditions), claims, sources and the ontology's own triples.
-
-Paths run over the undirected view, since "how are X and Y connected" rarely follows arrows, and each
-step remembers whether it follows its triple forwards or backwards so it can be read as a sentence.
+:func:`bounded_view` selects a focus and its neighbourhood, filtered by class and relation and
+capped at ``max_nodes``, and says how many matching nodes it left out ("N more not shown"). On a
+store it reads only the neighbourhood (:func:`graph.learn.projection.ball`, with a budget), so a
+view of one disease in a graph of millions of triples costs what the view holds; on a small
+networkx graph (a query's CONSTRUCT result) it filters that graph. The projection itself, and
+paths between entities, are in :mod:`graph.learn.projection` and :mod:`graph.learn.paths`.
 
 Examples
 --------
 >>> from graph.store import load
+>>> from graph.namespace import entity
 >>> kg = load()
->>> G = to_networkx(kg)
->>> G.nodes[str(entity("Hypocalcemia"))]["cls_label"]
-'Mechanism'
->>> [len(p) for p in shortest_paths(kg, entity("DiGeorgeSyndrome"), entity("UpperLipTwitching"))]
-[2]
+>>> view = bounded_view(kg, focus=str(entity("Hypocalcemia")), radius=1)
+>>> view.graph.nodes[str(entity("Hypocalcemia"))]["cls_label"], view.hidden
+('Mechanism', 0)
 """
 
 from __future__ import annotations
 
-import itertools
-import weakref
 from collections.abc import Collection, Iterable
 
 import networkx as nx
-from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib import URIRef
 
-from graph.errors import EntityNotFound, InvalidRequest
-from graph.learn.explain import ExplainedPath, Step, explain_path
-from graph.namespace import RELATIONS, curie, entity  # noqa: F401  (entity is used by doctests)
+from graph.errors import EntityNotFound
+from graph.learn.projection import (WHOLE_PROJECTION_LIMIT, ball, local_graph, require_entity,
+                                    to_networkx)
+from graph.namespace import RELATIONS, curie
 from graph.store import Store
 
-__all__ = ["to_networkx", "neighbourhood", "bounded_view", "BoundedView", "shortest_paths",
-           "simple_paths", "DEFAULT_MAX_NODES"]
+__all__ = ["neighbourhood", "bounded_view", "BoundedView", "DEFAULT_MAX_NODES", "hubs_by_degree"]
 
 DEFAULT_MAX_NODES = 300
-
-_cache: "weakref.WeakKeyDictionary[Store, nx.MultiDiGraph]" = weakref.WeakKeyDictionary()
-
-
-def to_networkx(kg: Store) -> nx.MultiDiGraph:
-    """The instance graph as a networkx multigraph (cached per store; treat it as read-only).
-
-    Node attributes: ``label``, ``cls`` (class IRI), ``cls_label``, ``title`` (the definition, plain
-    text). Edge attributes: ``predicate`` (IRI), ``label`` (the relation's reading).
-    """
-    if kg in _cache:
-        return _cache[kg]
-    G = nx.MultiDiGraph()
-    for ent in kg.entities():
-        cls = kg.class_of(ent)
-        definition = kg.value(ent, SKOS.definition)
-        G.add_node(str(ent), label=kg.label(ent), cls=str(cls), cls_label=kg.label(cls),
-                   title=str(definition) if isinstance(definition, Literal) else "")
-    for p in RELATIONS:
-        label = kg.label(p)
-        for s, o in kg.subject_objects(p):
-            if str(s) in G and str(o) in G:
-                G.add_edge(str(s), str(o), key=str(p), predicate=str(p), label=label)
-    _cache[kg] = G
-    return G
-
+#: Nodes whose degree is read to rank a large view; the rest are ranked by label.
+_RANKED = 3000
 
 def _require(G: nx.MultiDiGraph, node) -> str:
     key = str(node)
@@ -101,24 +66,26 @@ class BoundedView:
         Nodes that matched the view but were left out by the cap ("N more not shown").
     total : int
         Nodes that matched before the cap.
+    complete : bool
+        False when the walk stopped at its budget: ``total`` is then a lower bound.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph, hidden: int, total: int):
-        self.graph, self.hidden, self.total = graph, hidden, total
+    def __init__(self, graph: nx.MultiDiGraph, hidden: int, total: int, complete: bool = True):
+        self.graph, self.hidden, self.total, self.complete = graph, hidden, total, complete
 
     def __repr__(self) -> str:
         return f"<BoundedView {self.graph.number_of_nodes()} shown, {self.hidden} hidden>"
 
 
-def bounded_view(G: nx.MultiDiGraph, *, focus=None, radius: int = 1,
+def bounded_view(G, *, focus=None, radius: int = 1,
                  classes: Collection[str] | None = None, relations: Collection[str] | None = None,
                  max_nodes: int = DEFAULT_MAX_NODES, expanded: Iterable[str] = ()) -> BoundedView:
     """Select what the browser draws: a focus and its neighbourhood, filtered and capped.
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
-        From :func:`to_networkx`.
+    G : Store or networkx.MultiDiGraph
+        A store (read around the focus only), or a small projection.
     focus : str, optional
         Centre the view on this node; ``None`` shows the whole graph (still capped).
     radius : int
@@ -139,6 +106,9 @@ def bounded_view(G: nx.MultiDiGraph, *, focus=None, radius: int = 1,
     >>> view.graph.number_of_nodes(), view.hidden
     (4, 7)
     """
+    if isinstance(G, Store):
+        return _store_view(G, focus=focus, radius=radius, classes=classes, relations=relations,
+                           max_nodes=max_nodes, expanded=expanded)
     H = G
     if relations is not None:
         keep = set(relations)
@@ -166,70 +136,71 @@ def bounded_view(G: nx.MultiDiGraph, *, focus=None, radius: int = 1,
     return BoundedView(H.subgraph(shown).copy(), total - len(shown), total)
 
 
-def _steps_for(G: nx.MultiDiGraph, nodes: list[str], relations: Collection[str] | None):
-    """Every way of walking a node path edge by edge (parallel edges give several)."""
-    hops = []
-    for u, v in zip(nodes, nodes[1:]):
-        options = [Step(URIRef(u), URIRef(k), URIRef(v), True) for k in (G.get_edge_data(u, v) or {})]
-        options += [Step(URIRef(u), URIRef(k), URIRef(v), False) for k in (G.get_edge_data(v, u) or {})]
-        if relations is not None:
-            options = [s for s in options if str(s.predicate) in relations]
-        hops.append(options)
-    return itertools.product(*hops)
 
 
-def _paths(kg, a, b, generator, limit, relations) -> list[ExplainedPath]:
-    G = to_networkx(kg)
-    src, dst = _require(G, a), _require(G, b)
-    if src == dst:
-        raise InvalidRequest("pick two different entities")
-    H = G
-    if relations is not None:
-        relations = {str(r) for r in relations}
-        H = nx.subgraph_view(G, filter_edge=lambda u, v, k: k in relations)
-    out: list[ExplainedPath] = []
-    try:
-        # A simple undirected graph for the walk; parallel edges come back in _steps_for.
-        for nodes in generator(nx.Graph(H.to_undirected(as_view=True)), src, dst):
-            for steps in _steps_for(G, nodes, relations):
-                out.append(explain_path(kg, steps))
-                if len(out) >= limit:
-                    return out
-    except nx.NetworkXNoPath:
-        pass
-    return out
+def hubs_by_degree(kg: Store, limit: int) -> list[URIRef]:
+    """The ``limit`` best-connected entities (content relations), computed once per store.
 
-
-def shortest_paths(kg: Store, a, b, *, limit: int = 20,
-                   relations: Collection[str] | None = None) -> list[ExplainedPath]:
-    """All shortest paths between two entities, each explained, ignoring edge direction.
-
-    Raises
-    ------
-    EntityNotFound
-        When ``a`` or ``b`` is not an entity.
-    InvalidRequest
-        When ``a`` and ``b`` are the same entity.
-
-    Returns an empty list when they are not connected.
+    A small store ranks its whole projection; a large one asks the engine for the top of a
+    GROUP BY (one query, cached with the store).
     """
-    return _paths(kg, a, b, nx.all_shortest_paths, limit, relations)
+    cache = kg.__dict__.setdefault("_hubs_by_degree", {})
+    if limit not in cache:
+        if len(kg.entities()) <= WHOLE_PROJECTION_LIMIT:
+            U = to_networkx(kg).to_undirected(as_view=True)
+            order = sorted(U.nodes, key=lambda n: (-U.degree(n), U.nodes[n]["label"]))
+            cache[limit] = [URIRef(n) for n in order[:limit]]
+        else:
+            values = " ".join(f"<{p}>" for p in RELATIONS)
+            rows = kg.select(f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{
+                VALUES ?p {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} FILTER(isIRI(?o))
+            }} GROUP BY ?x ORDER BY DESC(?d) LIMIT {int(limit) * 2}""")
+            cache[limit] = [r[0] for r in rows if kg.class_of(r[0]) is not None][:limit]
+    return cache[limit]
 
 
-def simple_paths(kg: Store, a, b, *, max_length: int = 4, limit: int = 50,
-                 relations: Collection[str] | None = None) -> list[ExplainedPath]:
-    """Paths of at most ``max_length`` hops between two entities, shortest first.
+def _filtered_degree(kg: Store, node, rels, classes, focus) -> int:
+    n = 0
+    for s, p, o in kg.edges(node):
+        if rels is not None and str(p) not in rels:
+            continue
+        other = o if s == node else s
+        cls = kg.class_of(other)
+        if cls is None or (classes is not None and other != focus and str(cls) not in classes):
+            continue
+        n += 1
+    return n
 
-    >>> from graph.store import load
-    >>> kg = load()
-    >>> paths = simple_paths(kg, entity("DiGeorgeSyndrome"), entity("Hypoparathyroidism"), max_length=2)
-    >>> paths[0].sentence
-    'DiGeorge syndrome can cause hypoparathyroidism.'
-    """
-    def generator(U, s, t):
-        # shortest_simple_paths yields in order of length, so the cutoff can stop it early.
-        for nodes in nx.shortest_simple_paths(U, s, t):
-            if len(nodes) - 1 > max_length:
-                return
-            yield nodes
-    return _paths(kg, a, b, generator, limit, relations)
+
+def _store_view(kg: Store, *, focus, radius, classes, relations, max_nodes,
+                expanded) -> BoundedView:
+    rels = None if relations is None else {str(r) for r in relations}
+    wanted = None if classes is None else {str(c) for c in classes}
+    if focus is None:
+        order = [n for n in hubs_by_degree(kg, max_nodes + 1000)
+                 if wanted is None or str(kg.class_of(n)) in wanted]
+        distance, complete = {n: 0 for n in order}, len(kg.entities()) <= WHOLE_PROJECTION_LIMIT
+        total_guess = len(kg.entities_of(URIRef(c) for c in wanted)) if wanted else \
+            len(kg.entities())
+    else:
+        centre = require_entity(kg, focus)
+        distance, complete = ball(kg, centre, radius, relations=rels, classes=wanted,
+                                  keep=centre)
+        ranked = sorted(distance, key=lambda n: distance[n])[:_RANKED]
+        degree = {n: _filtered_degree(kg, n, rels, wanted, centre) for n in ranked}
+        order = sorted(distance, key=lambda n: (distance[n], -degree.get(n, 0),
+                                                kg.label(n)))
+        total_guess = None
+    chosen = list(order)
+    for node in expanded:
+        node = URIRef(str(node))
+        if node in distance:
+            near, _ = ball(kg, node, 1, relations=rels, classes=wanted)
+            extra = sorted((n for n in near if n not in distance), key=kg.label)
+            chosen.extend(extra)
+            distance.update({n: radius + 1 for n in extra})
+    chosen = list(dict.fromkeys(chosen))
+    total = len(chosen) if total_guess is None else max(total_guess, len(chosen))
+    shown = chosen[:max_nodes]
+    graph = local_graph(kg, shown, relations=rels)
+    return BoundedView(graph, total - len(shown), total, complete)
