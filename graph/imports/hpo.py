@@ -178,11 +178,18 @@ def _term_quads(w: _Writer, keep: Collection[str] | None, progress: Progress | N
     for done, term in enumerate(terms, 1):
         branch = w.ont.branch(term.id)
         s = w.v.term(term.id)
+        label, synonyms = term.name, term.synonyms
+        if branch == "frequency":
+            # A frequency reads with its band, "Very frequent (99-80%)": HPO's own synonym.
+            band = next((x for x in synonyms if x.startswith(f"{label} (") and x.endswith("%)")),
+                        None)
+            if band is not None:
+                label, synonyms = band, [term.name] + [x for x in synonyms if x != band]
         yield w.quad(s, w.type, w.v.node(BRANCH_CLASSES[branch]))
-        yield w.quad(s, w.label, w.v.text(term.name))
+        yield w.quad(s, w.label, w.v.text(label))
         if term.definition:
             yield w.quad(s, w.definition, w.v.text(term.definition))
-        for synonym in term.synonyms:
+        for synonym in synonyms:
             yield w.quad(s, w.alt_label, w.v.text(synonym))
         yield w.quad(s, w.notation, Literal(term.id))
         for parent in term.parents:

