@@ -486,11 +486,11 @@ def run_oxigraph(store: ox.Store, name: str, **params: str) -> list[dict]:
 
 def test_edge_source_names_release_evidence_and_reference(enriched):
     _, store = enriched
-    [row] = run_oxigraph(store, "hpo-edge-source")   # OMIM:188400 has symptom Hypocalcemia
+    [row] = run_oxigraph(store, "hpo-edge-provenance")   # OMIM:188400 has symptom Hypocalcemia
     assert row["releaseLabel"] == f"Human Phenotype Ontology release {RELEASE}"
     assert (row["evidence"], row["references"]) == ("IEA", "https://omim.org/entry/188400")
     assert row["license"] == "https://hpo.jax.org/app/license"
-    [row] = run_oxigraph(store, "hpo-edge-source", s="disease:ORPHA_567", o="obo:HP_0000778")
+    [row] = run_oxigraph(store, "hpo-edge-provenance", s="disease:ORPHA_567", o="obo:HP_0000778")
     assert (row["evidence"], row["frequency"]) == ("TAS", "Very frequent (99-80%)")
 
 
@@ -533,7 +533,7 @@ def test_corroboration_lists_every_claim_of_the_mapped_conditions(enriched):
     assert not any(name.startswith("EssentialTremor") for name in status)
 
 
-@pytest.mark.parametrize("name", ["hpo-edge-source", "hpo-phenotypes-of-disease",
+@pytest.mark.parametrize("name", ["hpo-edge-provenance", "hpo-phenotypes-of-disease",
                                   "hpo-shared-phenotypes", "hpo-ancestors",
                                   "hpo-genes-of-disease", "hpo-corroboration"])
 def test_rdflib_gives_the_same_rows(enriched, name):
