@@ -46,16 +46,19 @@ __all__ = ["ImportCounts", "Progress", "hpo_quads", "hpo_triples", "write_hpo_fi
 
 
 def _select(folder: Path | None, sample: float | None, diseases: Collection[str] | None,
-            ) -> tuple[dict[str, str], int, list[Annotation] | None]:
+            ) -> tuple[dict[str, str], int, list[Annotation] | None, int]:
     """Read the annotations once: the selected disease ids with their labels (the most frequent
-    name, ties to the first seen), how many of them have several names, and, when the selection
-    is restricted, their annotation lines (so that they need not be read again)."""
+    name, ties to the first seen), how many of them have several names, when the selection is
+    restricted their annotation lines (so that they need not be read again), and the number of
+    lines (the total of the progress of the second pass)."""
     names: dict[str, collections.Counter] = {}
     restricted = sample is not None or diseases is not None
     kept: list[Annotation] | None = [] if restricted else None
     wanted = None if diseases is None else set(diseases)
     verdict: dict[str, bool] = {}
+    lines = 0
     for ann in read_annotations(folder):
+        lines += 1
         keep = verdict.get(ann.disease_id)
         if keep is None:
             keep = verdict[ann.disease_id] = (
@@ -69,7 +72,7 @@ def _select(folder: Path | None, sample: float | None, diseases: Collection[str]
             kept.append(ann)
     chosen = {d: counter.most_common(1)[0][0] for d, counter in names.items()}
     several = sum(1 for counter in names.values() if len(counter) > 1)
-    return chosen, several, kept
+    return chosen, several, kept, lines
 
 
 def _used_terms(w: Writer, annotations: Iterable[Annotation]) -> set[str]:
@@ -126,13 +129,16 @@ def hpo_quads(*, sample: float | None = None, diseases: Collection[str] | None =
         counts.unmapped[f"phenotype.hpoa is release {hpoa_release}"] += 1
     w = Writer(ontology, counts)
     if progress:
-        progress("reading", 0, None)
-    chosen, counts.diseases_with_several_names, kept = _select(folder, sample, diseases)
+        progress("reading", 0, 1)
+    chosen, counts.diseases_with_several_names, kept, total = _select(folder, sample, diseases)
+    if progress:
+        progress("reading", 1, 1)
     keep = None if kept is None else _used_terms(w, kept)
     yield from release_quads(w)
     yield from term_quads(w, keep, progress)
     lines = read_annotations(folder) if kept is None else kept
-    yield from annotation_quads(w, lines, chosen, progress)
+    yield from annotation_quads(w, lines, chosen, progress,
+                                total if kept is None else len(kept))
     yield from gene_quads(w, folder, chosen, progress)
 
 

@@ -198,7 +198,7 @@ def _live(w: Writer, hpo_id: str, want: str | None) -> str | None:
 
 
 def annotation_quads(w: Writer, annotations: Iterable[Annotation], chosen: dict[str, str],
-                      progress: Progress | None) -> Iterator[Quad]:
+                     progress: Progress | None, total: int | None = None) -> Iterator[Quad]:
     counts, cm, node, text = w.counts, w.cm, w.v.node, w.v.text
     seen_annotations: set[str] = set()
     seen_edges: set[tuple[str, str, str]] = set()
@@ -207,7 +207,7 @@ def annotation_quads(w: Writer, annotations: Iterable[Annotation], chosen: dict[
     for ann in annotations:
         lines += 1
         if progress and lines % _EVERY == 0:
-            progress("annotations", lines, None)
+            progress("annotations", lines, total)
         label = chosen.get(ann.disease_id)
         if label is None:
             continue

