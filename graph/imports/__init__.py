@@ -8,7 +8,8 @@
   (:func:`write_hpo_file`);
 - :mod:`.ondisk` bulk-loads them into an on-disk Oxigraph store (:func:`import_hpo_store`);
 - :mod:`.enrichment` writes the small graph for the article's conditions, with the claims HPO
-  corroborates (:func:`write_enrichment`), committed as ``data/hpo-enrichment.trig``;
+  corroborates (:func:`write_enrichment`), committed as ``data/optional/hpo-enrichment.trig``
+  (not loaded by default: see ``docs/hpo-model.md``);
 - :mod:`.trig` writes sorted TriG.
 
 Nothing here draws or prints: the CLI (``causemap import-hpo``) calls these functions and shows

@@ -4,20 +4,20 @@ The model, in short (``docs/hpo-model.md`` has it whole):
 
 - **Terms** keep HPO's IRIs (``obo:HP_0002901``) and are typed by branch
   (:data:`BRANCH_CLASSES`): Phenotypic abnormality → ``cm:Symptom``, Onset → ``cm:OnsetAge``,
-  Mode of inheritance → ``cm:InheritanceMode``, other Clinical modifiers → ``cm:ClinicalModifier``,
-  Past medical history → ``cm:HistoryFinding``, Frequency → ``cm:FrequencyCategory``. Each has an
-  English ``rdfs:label``, EXACT synonyms as ``skos:altLabel``, its ``skos:definition`` when HPO
-  has one, ``skos:notation "HP:0002901"``, and is-a as ``rdfs:subClassOf``. Obsolete terms are
-  never written; annotations on them move to their ``replaced_by`` term (alternative ids to their
+  Mode of inheritance → ``cm:InheritanceMode``, other Clinical modifiers →
+  ``cm:ClinicalModifier``, Past medical history → ``cm:HistoryFinding``, Frequency →
+  ``cm:FrequencyCategory``. Each has an English ``rdfs:label``, EXACT synonyms as
+  ``skos:altLabel``, its ``skos:definition`` when HPO has one, ``skos:notation "HP:0002901"``,
+  and is-a as ``rdfs:subClassOf``. Obsolete terms are never written; annotations on them move to their ``replaced_by`` term (alternative ids to their
   primary id) or are dropped when there is none.
 - **Diseases** are ``cm:Condition`` at ``disease:OMIM_188400`` with the canonical IRI the article
   uses as ``skos:exactMatch`` (:func:`canonical_disease_iri`), ``skos:notation "OMIM:188400"`` and
   their name in ``phenotype.hpoa`` as label.
 - **Annotations**: every distinct line of ``phenotype.hpoa`` is a ``cm:PhenotypeAnnotation`` at a
   content-derived IRI (:func:`annotation_iri`) with ``cm:annotatedCondition``,
-  ``cm:annotatedTerm``, ``cm:evidenceCode``, ``cm:citesReference``, the frequency (``cm:frequencyTerm``
-  or ``cm:observedFrequency``, and ``cm:frequencyValue`` from 0 to 1), ``cm:onset``, ``cm:sex``,
-  ``cm:modifier`` and ``cm:negated true`` for NOT lines. Beside a positive annotation stands one
+  ``cm:annotatedTerm``, ``cm:evidenceCode``, ``cm:citesReference``, the frequency
+  (``cm:frequencyTerm`` or ``cm:observedFrequency``, and ``cm:frequencyValue`` from 0 to 1),
+  ``cm:onset``, ``cm:sex``, ``cm:modifier`` and ``cm:negated true`` for NOT lines. Beside a positive annotation stands one
   plain edge from the disease to the term, chosen by the term's branch (:data:`BRANCH_EDGES`):
   ``cm:hasSymptom``, ``cm:typicalOnset``, ``cm:modeOfInheritance`` or ``cm:hasClinicalModifier``.
   A NOT annotation, or one whose frequency is zero (0/n, 0%, Excluded), is never an edge.
@@ -111,6 +111,14 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _ISBN = re.compile(r"ISBN(?:-1[03])?:([0-9Xx-]+)")
 _WEB_IRI = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 _FOUR_PLACES = Decimal("0.0001")
+
+# Namespaces the quads use, as plain strings (pyoxigraph terms are built from them once).
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+OWL = "http://www.w3.org/2002/07/owl#"
 
 
 def term_iri(hpo_id: str) -> str:
@@ -267,8 +275,8 @@ def parse_frequency(text: str) -> Frequency:
 def decimal_lexical(value: Decimal) -> str:
     """``value`` in the canonical lexical form of ``xsd:decimal`` (always with a point).
 
-    >>> decimal_lexical(Decimal("1")), decimal_lexical(Decimal("0.6")), decimal_lexical(Decimal("0E-4"))
-    ('1.0', '0.6', '0.0')
+    >>> [decimal_lexical(Decimal(x)) for x in ("1", "0.6", "0E-4")]
+    ['1.0', '0.6', '0.0']
     """
     text = format(value.normalize(), "f")
     if "." not in text:
@@ -297,7 +305,6 @@ class Vocab:
     def __init__(self, ontology: Ontology):
         self.ontology = ontology
         self._nodes: dict[str, NamedNode] = {}
-        self.en: dict[str, Literal] = {}
         self.graph = self.node(release_iri(ontology.release))
 
     def node(self, iri: str) -> NamedNode:
@@ -315,10 +322,3 @@ class Vocab:
         """An English literal."""
         return Literal(value, language="en")
 
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-DCTERMS = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"

@@ -120,14 +120,17 @@ class Writer:
             "frequencyValue", "onset", "sex", "modifier", "associatedGene")}
 
     def quad(self, s: NamedNode, p: NamedNode, o) -> Quad:
+        """A quad in the release's graph, counted."""
         self.counts.quads += 1
         return Quad(s, p, o, self.graph)
 
     def value(self, value) -> Literal:
+        """An ``xsd:decimal`` literal for a frequency value."""
         return Literal(decimal_lexical(value), datatype=self.decimal)
 
 
 def release_quads(w: Writer) -> Iterator[Quad]:
+    """The release's own record, in its graph: label, version, date, licence, origin."""
     release = w.ont.release
     node = w.v.node
     r = w.graph
@@ -150,7 +153,9 @@ def release_quads(w: Writer) -> Iterator[Quad]:
 
 
 def term_quads(w: Writer, keep: Collection[str] | None, progress: Progress | None,
-                ) -> Iterator[Quad]:
+               ) -> Iterator[Quad]:
+    """Every live term of the imported branches (only those in ``keep`` when given), in file
+    order: class, label, synonyms, definition, notation, is-a, and the release it comes from."""
     terms = [t for t in w.ont.live_terms() if keep is None or t.id in keep]
     for done, term in enumerate(terms, 1):
         branch = w.ont.branch(term.id)
@@ -199,6 +204,8 @@ def _live(w: Writer, hpo_id: str, want: str | None) -> str | None:
 
 def annotation_quads(w: Writer, annotations: Iterable[Annotation], chosen: dict[str, str],
                      progress: Progress | None, total: int | None = None) -> Iterator[Quad]:
+    """Each distinct annotation line of a chosen disease, its disease record the first time, and
+    the plain edge beside a positive line (once per disease, edge and term)."""
     counts, cm, node, text = w.counts, w.cm, w.v.node, w.v.text
     seen_annotations: set[str] = set()
     seen_edges: set[tuple[str, str, str]] = set()
@@ -288,7 +295,8 @@ def annotation_quads(w: Writer, annotations: Iterable[Annotation], chosen: dict[
 
 
 def gene_quads(w: Writer, folder: Path | None, chosen: dict[str, str],
-                progress: Progress | None) -> Iterator[Quad]:
+               progress: Progress | None) -> Iterator[Quad]:
+    """The genes of the chosen diseases, each described once, and the disease–gene edges."""
     links = read_gene_links(folder)
     node, text = w.v.node, w.v.text
     written: set[str] = set()
