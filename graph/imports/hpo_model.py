@@ -2,14 +2,14 @@
 
 The model, in short (``docs/hpo-model.md`` has it whole):
 
-- **Terms** keep HPO's IRIs (``obo:HP_0002901``) and are typed by branch
-  (:data:`BRANCH_CLASSES`): Phenotypic abnormality → ``cm:Symptom``, Onset → ``cm:OnsetAge``,
-  Mode of inheritance → ``cm:InheritanceMode``, other Clinical modifiers →
-  ``cm:ClinicalModifier``, Past medical history → ``cm:HistoryFinding``, Frequency →
-  ``cm:FrequencyCategory``. Each has an English ``rdfs:label``, EXACT synonyms as
-  ``skos:altLabel``, its ``skos:definition`` when HPO has one, ``skos:notation "HP:0002901"``,
-  and is-a as ``rdfs:subClassOf``. Obsolete terms are never written; annotations on them move to their ``replaced_by`` term (alternative ids to their
-  primary id) or are dropped when there is none.
+- **Terms** keep HPO's IRIs (``obo:HP_0002901``) and are typed by branch (:data:`BRANCH_CLASSES`):
+  Phenotypic abnormality → ``cm:Symptom``, Onset → ``cm:OnsetAge``, Mode of inheritance →
+  ``cm:InheritanceMode``, other Clinical modifiers → ``cm:ClinicalModifier``, Past medical history
+  → ``cm:HistoryFinding``, Frequency → ``cm:FrequencyCategory``. Each has an English
+  ``rdfs:label``, EXACT synonyms as ``skos:altLabel``, its ``skos:definition`` when HPO has one,
+  ``skos:notation "HP:0002901"``, and is-a as ``rdfs:subClassOf``. Obsolete terms are never
+  written; annotations on them move to their ``replaced_by`` term (alternative ids to their primary
+  id) or are dropped when there is none.
 - **Diseases** are ``cm:Condition`` at ``disease:OMIM_188400`` with the canonical IRI the article
   uses as ``skos:exactMatch`` (:func:`canonical_disease_iri`), ``skos:notation "OMIM:188400"`` and
   their name in ``phenotype.hpoa`` as label.
@@ -17,14 +17,15 @@ The model, in short (``docs/hpo-model.md`` has it whole):
   content-derived IRI (:func:`annotation_iri`) with ``cm:annotatedCondition``,
   ``cm:annotatedTerm``, ``cm:evidenceCode``, ``cm:citesReference``, the frequency
   (``cm:frequencyTerm`` or ``cm:observedFrequency``, and ``cm:frequencyValue`` from 0 to 1),
-  ``cm:onset``, ``cm:sex``, ``cm:modifier`` and ``cm:negated true`` for NOT lines. Beside a positive annotation stands one
-  plain edge from the disease to the term, chosen by the term's branch (:data:`BRANCH_EDGES`):
-  ``cm:hasSymptom``, ``cm:typicalOnset``, ``cm:modeOfInheritance`` or ``cm:hasClinicalModifier``.
-  A NOT annotation, or one whose frequency is zero (0/n, 0%, Excluded), is never an edge.
-- **Genes** are ``cm:Gene`` at ``gene:NCBIGene_6899``, labelled by symbol, with NCBI Gene's page
-  as ``skos:exactMatch``, and ``disease cm:associatedGene gene``.
-- **Provenance**: all of it sits in the named graph ``src:hpo-<release>``, which is also the IRI
-  of the ``cm:SourceRelease`` that describes the release (label, version, date, licence). Imported
+  ``cm:onset``, ``cm:sex``, ``cm:modifier`` and ``cm:negated true`` for NOT lines. Beside a
+  positive annotation stands one plain edge from the disease to the term, chosen by the term's
+  branch (:data:`BRANCH_EDGES`): ``cm:hasSymptom``, ``cm:typicalOnset``, ``cm:modeOfInheritance``
+  or ``cm:hasClinicalModifier``. A NOT annotation, or one whose frequency is zero (0/n, 0%,
+  Excluded), is never an edge.
+- **Genes** are ``cm:Gene`` at ``gene:NCBIGene_6899``, labelled by symbol, with NCBI Gene's page as
+  ``skos:exactMatch``, and ``disease cm:associatedGene gene``.
+- **Provenance**: all of it sits in the named graph ``src:hpo-<release>``, which is also the IRI of
+  the ``cm:SourceRelease`` that describes the release (label, version, date, licence). Imported
   entities say ``cm:importedFrom`` it.
 
 Examples
