@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from rdflib import URIRef
+from rdflib.namespace import SKOS
 
 from graph.errors import DataLoadError
 from graph.imports import (
@@ -40,7 +42,7 @@ from graph.imports.hpo_model import (
     release_iri,
 )
 from graph.named import QUERIES_DIR, get_named_query, run_named
-from graph.namespace import PREFIXES, expand_curie
+from graph.namespace import CM, PREFIXES, expand_curie
 from graph.store import ONTOLOGY, ONTOLOGY_GRAPH, load
 
 MINI = Path(__file__).parent / "data" / "hpo-mini"
@@ -442,6 +444,38 @@ def test_article_and_enrichment_together_conform(enriched_kg):
     kg = enriched_kg
     report = validate(kg)
     assert report.conforms, "\n".join(report.lines(kg)[:20])
+
+
+@pytest.fixture
+def mini_kg(tmp_path):
+    """The mini release as a Causemap graph, loaded beside the ontology (fresh: safe to break)."""
+    path = tmp_path / "mini.trig"
+    write_hpo_file(path, folder=MINI)
+    return load([path])
+
+
+def test_imported_data_is_held_to_the_rules_for_imported_data(mini_kg):
+    from graph.validate import validate
+    report = validate(mini_kg)
+    assert report.conforms, "\n".join(report.lines(mini_kg))
+
+
+@pytest.mark.parametrize("break_it,rules", [
+    # Without cm:importedFrom, a term is held to the curated rule: a definition is required.
+    (lambda ds: (ds.remove((URIRef(iri("HP:0001609")), SKOS.definition, None, None)),
+                 ds.remove((URIRef(iri("HP:0001609")), CM.importedFrom, None, None))),
+     {"EntityDefinitionShape"}),
+    # An imported term may lack a definition.
+    (lambda ds: ds.remove((URIRef(iri("HP:0001609")), SKOS.definition, None, None)), set()),
+    # An edge outside the release's graph (here: in the default graph) has no source.
+    (lambda ds: ds.add((URIRef(PREFIXES["disease"] + "OMIM_999999"), CM.hasSymptom,
+                        URIRef(iri("HP:0002901")))),
+     {"relation-unsourced"}),
+])
+def test_broken_imported_data_fails_the_expected_rules(mini_kg, break_it, rules):
+    from graph.validate import validate
+    break_it(mini_kg.dataset)
+    assert validate(mini_kg).rules == rules
 
 
 def claim(name: str) -> str:
