@@ -30,6 +30,9 @@ __all__ = [
     "ORPHA",
     "PREFIXES",
     "RELATIONS",
+    "DISEASE",
+    "GENE",
+    "ANNOTATION",
     "entity",
     "curie",
     "expand_curie",
@@ -84,6 +87,34 @@ class CM(DefinedNamespace):
     inverseLabel: URIRef
     partOfSource: URIRef
     sectionNumber: URIRef
+    # --- HPO import (graph/imports/, ontology section "HPO import") ---
+    # classes
+    ClinicalModifier: URIRef
+    FrequencyCategory: URIRef
+    Gene: URIRef
+    HistoryFinding: URIRef
+    InheritanceMode: URIRef
+    PhenotypeAnnotation: URIRef
+    SourceRelease: URIRef
+    # relations between entities
+    associatedGene: URIRef
+    hasClinicalModifier: URIRef
+    modeOfInheritance: URIRef
+    # annotation records and provenance
+    annotatedCondition: URIRef
+    annotatedTerm: URIRef
+    citesReference: URIRef
+    contradictedBy: URIRef
+    corroboratedBy: URIRef
+    evidenceCode: URIRef
+    frequencyTerm: URIRef
+    frequencyValue: URIRef
+    importedFrom: URIRef
+    modifier: URIRef
+    negated: URIRef
+    observedFrequency: URIRef
+    onset: URIRef
+    sex: URIRef
 
 
 CLAIM = Namespace(BASE + "claim/")
@@ -123,6 +154,24 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "obo": "http://purl.obolibrary.org/obo/",
 }
+
+# --- HPO import (graph/imports/): namespaces of imported records, their prefixes, relations ---
+#: Diseases imported from HPO annotations (``disease:OMIM_188400``), genes (``gene:NCBIGene_6899``)
+#: and the annotation records themselves (``annotation:OMIM_188400-HP_0002901-1a2b3c4d``).
+DISEASE = Namespace(BASE + "disease/")
+GENE = Namespace(BASE + "gene/")
+ANNOTATION = Namespace(BASE + "annotation/")
+PREFIXES.update({
+    "disease": str(DISEASE),
+    "gene": str(GENE),
+    "annotation": str(ANNOTATION),
+})
+RELATIONS = RELATIONS + (
+    CM.associatedGene,
+    CM.hasClinicalModifier,
+    CM.modeOfInheritance,
+)
+# --- end of HPO import ---
 
 
 def entity(local_name: str) -> URIRef:
