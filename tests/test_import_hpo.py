@@ -368,10 +368,10 @@ def test_rerunning_replaces_the_store_with_the_same_content(tmp_path):
 @pytest.mark.parametrize("setup,message", [
     # a folder with someone else's files
     (lambda p: (p.mkdir(), (p / "notes.txt").write_text("mine")),
-     "folder is not empty and holds no Causemap store"),
+     "refusing to overwrite a folder that is not a store Causemap made"),
     # a marker that another tool wrote
     (lambda p: (p.mkdir(), (p / MARKER).write_text(json.dumps({"made_by": "someone"}))),
-     "folder is not empty and holds no Causemap store"),
+     "refusing to overwrite a folder that is not a store Causemap made"),
     # a file, not a folder
     (lambda p: p.write_text("x"), "is a file, not a folder"),
 ])

@@ -16,10 +16,8 @@ diseases or null), ``sources`` (one object per source: ``name``, ``graph`` or ``
 
 from __future__ import annotations
 
-import datetime
 import gc
 import itertools
-import json
 import os
 import shutil
 import time
@@ -28,9 +26,9 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from .. import __version__
 from ..errors import DataLoadError
 from ..store import ONTOLOGY, ONTOLOGY_GRAPH, ROOT, bundled_files
+from ..store.disk import MARKER, building_folder, check_target, read_marker, swap_in, write_marker
 from .enrichment import ARTICLE, corroboration_graph, enrichment
 from .hpo import ImportCounts, Progress, hpo_quads
 from .hpo_files import read_ontology
@@ -38,8 +36,6 @@ from .hpo_model import release_iri
 
 __all__ = ["MARKER", "ImportReport", "import_hpo_store", "read_marker"]
 
-#: The file that marks a folder as a store Causemap made.
-MARKER = "causemap-store.json"
 
 _CHUNK = int(os.environ.get("CAUSEMAP_BULK_CHUNK", 250_000))
 
@@ -80,25 +76,6 @@ class ImportReport:
         return (f"{self.path}: {self.triples:,} triples (HPO release {self.release}: "
                 f"{c.diseases:,} diseases, {c.annotations:,} annotations, {c.terms:,} terms, "
                 f"{c.genes:,} genes) in {self.seconds:.1f} s")
-
-
-def read_marker(path: str | Path) -> dict | None:
-    """The marker of a store folder as a dict, or ``None`` when there is no readable marker that
-    says Causemap made the folder."""
-    marker = Path(path) / MARKER
-    try:
-        data = json.loads(marker.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("made_by") == "causemap" else None
-
-
-def _check_target(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise DataLoadError(f"{path}: is a file, not a folder for a store")
-    if path.is_dir() and any(path.iterdir()) and read_marker(path) is None:
-        raise DataLoadError(f"{path}: folder is not empty and holds no Causemap store "
-                            f"(no {MARKER}); choose a new or empty folder")
 
 
 def _relative(path: Path) -> str:
@@ -147,10 +124,8 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
     path = Path(path).expanduser()
     if sample is not None and not 0 < sample <= 1:
         raise DataLoadError(f"sample must be a share of the diseases in (0, 1], not {sample}")
-    _check_target(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    building = path.parent / f".{path.name}.building-{os.getpid()}"
-    shutil.rmtree(building, ignore_errors=True)
+    check_target(path)
+    building = building_folder(path)
     ontology = read_ontology(folder)
     counts = ImportCounts()
     sources: list[dict] = []
@@ -193,20 +168,9 @@ def import_hpo_store(path: str | Path, *, include_article: bool = True,
         triples = len(store)
         store = None
         gc.collect()  # the store's files are only released when the object is gone
-        marker = {
-            "made_by": "causemap",
-            "marker_version": 1,
-            "causemap_version": __version__,
-            "kind": "hpo-import",
-            "hpo_release": ontology.release,
-            "sample": sample,
-            "sources": sources,
-            "triples": triples,
-            "created": datetime.datetime.now(datetime.timezone.utc)
-                               .replace(microsecond=0).isoformat(),
-        }
-        (building / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        _swap_in(building, path)
+        write_marker(building, kind="hpo-import", hpo_release=ontology.release, sample=sample,
+                     sources=sources, triples=triples)
+        swap_in(building, path)
     finally:
         store = None  # closes the store even when an error is on its way up
         gc.collect()
@@ -228,17 +192,3 @@ def _add_corroboration(store: Store, ontology, folder: Path | None, sources: lis
     store.bulk_extend([q for q in quads if q.graph_name.value == graph])
     sources.append({"name": f"Corroboration of the article by HPO release {ontology.release}",
                     "graph": graph})
-
-
-def _swap_in(building: Path, path: Path) -> None:
-    """Move the finished store to ``path``, replacing what is there (checked before)."""
-    if path.is_dir() and not any(path.iterdir()):
-        path.rmdir()
-    if path.exists():
-        old = path.parent / f".{path.name}.old-{os.getpid()}"
-        path.rename(old)
-        building.rename(path)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        building.rename(path)
-

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rdflib.namespace import RDF, SKOS
+from rdflib import URIRef
+from rdflib.namespace import SKOS
 
 from graph.namespace import CM, RELATIONS
 from graph.store import Store
+from graph.store.terms import to_nt
 
 __all__ = ["GraphStats", "graph_stats"]
 
@@ -34,21 +36,38 @@ class GraphStats:
     xrefs: int
 
 
+def _count(kg: Store, where: str) -> int:
+    rows = kg.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+    return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
 def graph_stats(kg: Store) -> GraphStats:
-    """Count what the graph holds."""
-    g = kg
-    classes = Counter(kg.label(kg.class_of(e)) for e in kg.entities())
-    kinds = Counter({kg.label(p): len(list(g.subject_objects(p))) for p in RELATIONS})
-    sections = {o for o in g.objects(None, CM.citesSection)}
-    xref_props = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch, SKOS.relatedMatch)
+    """Count what the graph holds, with a handful of COUNT queries (never the whole graph in Python).
+
+    An entity with several entity classes counts once, under the class :meth:`Store.class_of`
+    gives it (the first by IRI).
+    """
+    classes_values = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
+    per_class = kg.select(f"""SELECT ?cls (COUNT(*) AS ?n) WHERE {{
+        SELECT ?e (MIN(STR(?c)) AS ?cls) WHERE {{ VALUES ?c {{ {classes_values} }} ?e a ?c .
+                                                  FILTER(isIRI(?e)) }} GROUP BY ?e
+    }} GROUP BY ?cls""")
+    classes = Counter({kg.label(URIRef(str(c))): int(n) for c, n in per_class})
+    relation_values = " ".join(to_nt(p) for p in RELATIONS)
+    per_relation = kg.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+        SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {relation_values} }} ?s ?p ?o }}
+    }} GROUP BY ?p""")
+    kinds = Counter({kg.label(p): int(n) for p, n in per_relation})
+    xref_values = " ".join(to_nt(p) for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch,
+                                              SKOS.broadMatch, SKOS.relatedMatch))
     return GraphStats(
-        triples=len(g),
+        triples=len(kg),
         entities=sum(classes.values()),
         classes=sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])),
         relations=sum(kinds.values()),
         relation_kinds=[kv for kv in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])) if kv[1]],
-        claims=len(set(g.subjects(RDF.type, CM.Claim))),
-        sections=len(sections),
-        notes=len(list(g.subject_objects(CM.curatorNote))),
-        xrefs=sum(len(list(g.subject_objects(p))) for p in xref_props),
+        claims=_count(kg, f"SELECT DISTINCT ?c WHERE {{ ?c a {to_nt(CM.Claim)} }}"),
+        sections=_count(kg, f"SELECT DISTINCT ?x WHERE {{ ?c {to_nt(CM.citesSection)} ?x }}"),
+        notes=_count(kg, f"SELECT DISTINCT ?s ?n WHERE {{ ?s {to_nt(CM.curatorNote)} ?n }}"),
+        xrefs=_count(kg, f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {xref_values} }} ?s ?p ?o }}"),
     )

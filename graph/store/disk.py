@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import shutil
 import time
 from dataclasses import dataclass
@@ -29,10 +31,13 @@ import pyoxigraph as ox
 
 from graph.errors import DataLoadError
 from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failure, rdf_format
-from graph.store.oxigraph_store import MARKER, read_marker
 from graph.store.terms import to_ox
 
-__all__ = ["build_store", "prepare_folder", "write_marker", "LoadReport", "MARKER"]
+__all__ = ["build_store", "check_target", "building_folder", "swap_in", "write_marker",
+           "read_marker", "LoadReport", "MARKER"]
+
+#: The file that marks a folder as an on-disk store Causemap made (and may replace).
+MARKER = "causemap-store.json"
 
 #: ``progress(step, done, total)``: a step name, and bytes read of the step's total.
 Progress = Callable[[str, int, int], None]
@@ -48,8 +53,18 @@ class LoadReport:
     seconds: float
 
 
-def prepare_folder(path: Path) -> None:
-    """Make ``path`` ready for a new store: create it, or clear a store Causemap made there.
+def read_marker(path: str | Path) -> dict | None:
+    """The marker of a store folder as a dict, or ``None`` when no readable marker says that
+    Causemap made the folder."""
+    try:
+        data = json.loads((Path(path) / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("made_by") == "causemap" else None
+
+
+def check_target(path: Path) -> None:
+    """Refuse to build where a store must not go: a file, or a folder Causemap did not make.
 
     Raises
     ------
@@ -57,20 +72,38 @@ def prepare_folder(path: Path) -> None:
         ``path`` is a file, or a non-empty folder without Causemap's marker.
     """
     if path.exists() and not path.is_dir():
-        raise DataLoadError(f"{path}: is a file; give a folder for the store")
-    if path.is_dir() and any(path.iterdir()):
-        if read_marker(path) is None:
-            raise DataLoadError(f"{path}: refusing to overwrite a folder that is not a store "
-                                f"Causemap made (no {MARKER} in it); choose an empty or new folder")
-        shutil.rmtree(path)
-    path.mkdir(parents=True, exist_ok=True)
+        raise DataLoadError(f"{path}: is a file, not a folder for a store")
+    if path.is_dir() and any(path.iterdir()) and read_marker(path) is None:
+        raise DataLoadError(f"{path}: refusing to overwrite a folder that is not a store "
+                            f"Causemap made (no {MARKER} in it); choose a new or empty folder")
+
+
+def building_folder(path: Path) -> Path:
+    """A fresh sibling folder to build the store in (moved into place when complete)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.parent / f".{path.name}.building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    return building
+
+
+def swap_in(building: Path, path: Path) -> None:
+    """Move a finished store to ``path``, replacing what is there (checked before)."""
+    if path.is_dir() and not any(path.iterdir()):
+        path.rmdir()
+    if path.exists():
+        old = path.parent / f".{path.name}.old-{os.getpid()}"
+        path.rename(old)
+        building.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        building.rename(path)
 
 
 def write_marker(path: Path, **fields) -> None:
     """Write the marker file that says Causemap made this store (and may replace it)."""
     from graph import __version__
 
-    marker = {"made_by": "causemap", "version": __version__,
+    marker = {"made_by": "causemap", "marker_version": 1, "causemap_version": __version__,
               "created": datetime.now(timezone.utc).isoformat(timespec="seconds"), **fields}
     (path / MARKER).write_text(json.dumps(marker, indent=2, sort_keys=True) + "\n",
                                encoding="utf-8")
@@ -116,20 +149,25 @@ def build_store(path: str | Path, files: Iterable[str | Path] | None = None, *,
         Causemap's to overwrite.
     """
     started = time.perf_counter()
-    folder = Path(path)
+    folder = Path(path).expanduser()
     sources = data_files(None if files is None else list(files))
-    prepare_folder(folder)
+    check_target(folder)
+    building = building_folder(folder)
+    names = [str(Path(f).resolve()) for f in [ONTOLOGY, *sources]]
     try:
-        store = ox.Store(str(folder))
+        store = ox.Store(str(building))
         _load(store, ONTOLOGY, ONTOLOGY_GRAPH, progress)
         for file in sources:
             _load(store, file, None, progress)
         store.flush()
+        store.optimize()
         count = len(store)
-        del store
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    names = [str(Path(f).resolve()) for f in [ONTOLOGY, *sources]]
-    write_marker(folder, files=names, triples=count, sources=["files"])
+        store = None
+        gc.collect()  # the store's files are released only when the object is gone
+        write_marker(building, kind="files", triples=count,
+                     sources=[{"name": Path(n).name, "file": n} for n in names])
+        swap_in(building, folder)
+    finally:
+        store = None
+        shutil.rmtree(building, ignore_errors=True)
     return LoadReport(folder, names, count, time.perf_counter() - started)

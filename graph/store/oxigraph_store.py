@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -33,10 +32,7 @@ from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failur
 from graph.store.terms import from_ox, to_ox
 from graph.store.workers import WorkerPool
 
-__all__ = ["OxigraphStore", "MARKER", "load_file", "read_marker"]
-
-#: The file that marks a folder as an on-disk store Causemap made (and may replace).
-MARKER = "causemap-store.json"
+__all__ = ["OxigraphStore", "load_file"]
 
 
 def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False) -> None:
@@ -53,14 +49,6 @@ def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False) ->
                        to_graph=target)
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
         raise parse_failure(path, fmt, exc) from None
-
-
-def read_marker(path: Path) -> dict | None:
-    """The marker of an on-disk store Causemap made, or None."""
-    try:
-        return json.loads((path / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def _worker_store(path: str | None, store: ox.Store | None):
@@ -125,6 +113,7 @@ class OxigraphStore(Store):
         if not folder.is_dir():
             raise DataLoadError(f"{folder}: no Oxigraph store there (make one with "
                                 f"`causemap load {folder} --data FILE…`)")
+        from graph.store.disk import read_marker
         marker = read_marker(folder)
         try:
             store = ox.Store.read_only(str(folder))
@@ -133,8 +122,9 @@ class OxigraphStore(Store):
             raise DataLoadError(f"{folder}: not an Oxigraph store that can be opened ({reason})") \
                 from None
         sources = [Source("store", str(folder))]
-        if marker:
-            sources += [Source("file", s) for s in marker.get("files", [])]
+        for source in (marker or {}).get("sources", []):
+            sources.append(Source("file" if "file" in source else "release",
+                                  str(source.get("file") or source.get("name"))))
         return cls(store, f"oxigraph:{folder}", sources, path=str(folder), **options)
 
     def close(self) -> None:
