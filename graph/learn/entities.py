@@ -21,10 +21,7 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
-import weakref
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
@@ -32,6 +29,7 @@ from rdflib.namespace import SKOS
 
 from graph.errors import AmbiguousEntity, EntityNotFound
 from graph.namespace import CM, RELATIONS, curie, expand_curie
+from graph.learn.search import Match, index_of, normalise, search
 from graph.store import Store
 
 __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
@@ -39,108 +37,6 @@ __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "d
 
 _MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch,
                 SKOS.relatedMatch)
-
-
-def normalise(text: str) -> str:
-    """Fold case, accents, apostrophes and punctuation so that near-identical names compare equal.
-
-    >>> normalise("Parkinson's  Disease")
-    'parkinsons disease'
-    >>> normalise("Upper-lip twitching")
-    'upper lip twitching'
-    """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = text.casefold().replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[^a-z0-9.]+", " ", text).split())
-
-
-@dataclass(frozen=True)
-class Match:
-    """One search hit: the entity, its label and class, the name that matched and a 0–1 score."""
-
-    iri: URIRef
-    label: str
-    cls_label: str
-    matched: str
-    score: float
-
-
-# Index: normalised name → list of (entity, the original name, is_label).
-_index_cache: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
-
-
-def _index(kg: Store) -> dict[str, list[tuple[URIRef, str, bool]]]:
-    if kg not in _index_cache:
-        idx: dict[str, list[tuple[URIRef, str, bool]]] = {}
-        for ent in kg.entities():
-            idx.setdefault(normalise(kg.label(ent)), []).append((ent, kg.label(ent), True))
-            for syn in kg.synonyms(ent):
-                idx.setdefault(normalise(syn), []).append((ent, syn, False))
-        _index_cache[kg] = idx
-    return _index_cache[kg]
-
-
-def _score(query: str, name: str) -> float:
-    if query == name:
-        return 1.0
-    if name.startswith(query):
-        return 0.9 - 0.2 * (1 - len(query) / len(name))
-    if f" {query}" in f" {name}":
-        return 0.75 - 0.2 * (1 - len(query) / len(name))
-    ratio = difflib.SequenceMatcher(None, query, name).ratio()
-    # Compare with the best-aligned word window too, so a typo in one word of a long name counts.
-    words = name.split()
-    n = max(1, len(query.split()))
-    windows = (" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
-    best_window = max(difflib.SequenceMatcher(None, query, w).ratio() for w in windows)
-    return max(ratio, best_window - 0.05) * 0.8
-
-
-def search(kg: Store, text: str, *, limit: int = 10, classes=None,
-           min_score: float = 0.62) -> list[Match]:
-    """Rank entities whose label or synonym matches ``text``, best first, one hit per entity.
-
-    Parameters
-    ----------
-    kg : Store
-    text : str
-        What the student typed.
-    limit : int
-        At most this many hits.
-    classes : collection of URIRef, optional
-        Keep only entities of these classes.
-    min_score : float
-        Drop hits scoring below this (0–1).
-
-    Returns
-    -------
-    list of Match
-
-    Examples
-    --------
-    >>> from graph.store import load
-    >>> [m.label for m in search(load(), "tourette")]
-    ['Tourette syndrome']
-    >>> search(load(), "   ")
-    []
-    """
-    query = normalise(text)
-    if not query:
-        return []
-    best: dict[URIRef, Match] = {}
-    for name, entries in _index(kg).items():
-        score = _score(query, name)
-        if score < min_score:
-            continue
-        for ent, original, is_label in entries:
-            if classes is not None and kg.class_of(ent) not in classes:
-                continue
-            score_here = score + (0.01 if is_label else 0.0)  # a label beats an equal synonym
-            if ent not in best or score_here > best[ent].score:
-                cls = kg.class_of(ent)
-                best[ent] = Match(ent, kg.label(ent), kg.label(cls) if cls else "", original,
-                                  round(min(score_here, 1.0), 3))
-    return sorted(best.values(), key=lambda m: (-m.score, m.label.lower()))[:limit]
 
 
 def resolve(kg: Store, text: str) -> URIRef:
@@ -178,7 +74,9 @@ def resolve(kg: Store, text: str) -> URIRef:
         if kg.class_of(iri) is None:
             raise EntityNotFound(f"{curie(str(iri))} is not an entity in this graph")
         return iri
-    exact = {ent for ent, _, _ in _index(kg).get(normalise(raw), [])}
+    index = index_of(kg)
+    at = index.exact.get(normalise(raw))
+    exact = {ent for ent, _, _ in index.entries[at]} if at is not None else set()
     if len(exact) == 1:
         return exact.pop()
     if len(exact) > 1:
