@@ -14,7 +14,8 @@ from typing import List, Optional
 
 import typer
 
-from graph.cli.common import EXIT_CHECK_FAILED, BadInput, app, fail, state, write_output
+from graph.cli.common import (EXIT_CHECK_FAILED, BadInput, app, fail, save_search_index, state,
+                              write_output)
 
 # -- query ---------------------------------------------------------------------------------------
 
@@ -116,6 +117,7 @@ def load(
     report = build_store(path, state.data, progress=progress)
     if bar["bar"] is not None:
         bar["bar"].render_finish()
+    save_search_index(report.path)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
                f"{report.seconds:.1f} s; use it with --store oxigraph:{report.path}")
 

@@ -95,3 +95,16 @@ def _global(
         parse_descriptor(state.store)  # a typo fails here, before any command runs
 
 
+
+
+def save_search_index(path) -> None:
+    """Prebuild the search index of a store just made at ``path`` (a second or two, once), so
+    that no later command or app start builds it again."""
+    from graph.learn.search import save_index
+    from graph.store.oxigraph_store import OxigraphStore
+
+    kg = OxigraphStore.open(path, workers=1)
+    try:
+        save_index(kg, path)
+    finally:
+        kg.close()

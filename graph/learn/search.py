@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import json
 import re
 import threading
 import unicodedata
@@ -39,7 +40,8 @@ from rdflib.namespace import RDFS, SKOS
 from graph.store import Store
 from graph.store.terms import to_nt
 
-__all__ = ["Match", "SearchIndex", "search", "normalise", "score", "index_of", "SCAN_LIMIT"]
+__all__ = ["Match", "SearchIndex", "search", "normalise", "score", "index_of", "build_index",
+           "save_index", "INDEX_FILE", "SCAN_LIMIT"]
 
 #: Stores with at most this many names are scanned whole (the index is for big ones).
 SCAN_LIMIT = 5000
@@ -119,16 +121,48 @@ class SearchIndex:
         self.exact = {n: i for i, n in enumerate(self.names)}
         self._words: dict[str, list[int]] = {}
         self._grams: dict[str, list[int]] = {}
-        if len(self.names) > SCAN_LIMIT:
+        self._vocabulary: list[str] = []
+        self._built = threading.Lock()
+
+    def _build(self) -> None:
+        """The word and trigram postings: built on the first fuzzy search of a big store only
+        (resolving an exact name, as ``causemap show`` does, needs none of it)."""
+        with self._built:
+            if self._grams or len(self.names) <= SCAN_LIMIT:
+                return
+            words: dict[str, list[int]] = {}
+            grams: dict[str, list[int]] = {}
             for i, n in enumerate(self.names):
                 for w in set(n.split()):
-                    self._words.setdefault(w, []).append(i)
+                    words.setdefault(w, []).append(i)
                 for g in _trigrams(n):
-                    self._grams.setdefault(g, []).append(i)
-        self._vocabulary = sorted(self._words)
+                    grams.setdefault(g, []).append(i)
+            self._words, self._vocabulary, self._grams = words, sorted(words), grams
 
     def __len__(self) -> int:
         return len(self.names)
+
+    def to_json(self) -> str:
+        """The whole index (postings built) as JSON: saved beside an on-disk store."""
+        self._build()
+        return json.dumps({"version": 1, "names": self.names,
+                           "entries": [[[str(e), n, int(lab)] for e, n, lab in es]
+                                       for es in self.entries],
+                           "words": self._words, "grams": self._grams}, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> "SearchIndex":
+        """Read back :meth:`to_json` (plain data: no code runs on loading it)."""
+        doc = json.loads(text)
+        if doc.get("version") != 1:
+            raise ValueError("unknown search index version")
+        index = cls(())
+        index.names = doc["names"]
+        index.entries = [[(URIRef(e), n, bool(lab)) for e, n, lab in es] for es in doc["entries"]]
+        index.exact = {n: i for i, n in enumerate(index.names)}
+        index._words, index._grams = doc["words"], doc["grams"]
+        index._vocabulary = sorted(index._words)
+        return index
 
     def _prefixed(self, sorted_list: list[str], prefix: str, limit: int) -> list[str]:
         start = bisect.bisect_left(sorted_list, prefix)
@@ -141,8 +175,9 @@ class SearchIndex:
 
     def candidates(self, query: str) -> list[int]:
         """Indexes of the names worth scoring for ``query`` (all of them on a small store)."""
-        if not self._grams:
+        if len(self.names) <= SCAN_LIMIT:
             return list(range(len(self.names)))
+        self._build()
         found: dict[int, None] = {}
         if query in self.exact:
             found[self.exact[query]] = None
@@ -177,18 +212,47 @@ _indexes: "weakref.WeakKeyDictionary[Store, SearchIndex]" = weakref.WeakKeyDicti
 _lock = threading.Lock()
 
 
+#: The file beside an on-disk store that holds its prebuilt search index.
+INDEX_FILE = "search-index.json"
+
+
+def build_index(kg: Store) -> SearchIndex:
+    """Read every entity name of ``kg`` (three simple queries) into a new index."""
+    classes = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
+    entities = {e for (e,) in kg.select_text(
+        f"SELECT DISTINCT ?e WHERE {{ VALUES ?c {{ {classes} }} ?e a ?c FILTER(isIRI(?e)) }}")}
+    rows = []
+    for prop, is_label in ((RDFS.label, True), (SKOS.altLabel, False)):
+        for e, name in kg.select_text(
+                f"SELECT ?e ?n WHERE {{ ?e {to_nt(prop)} ?n FILTER(isLiteral(?n)) }}"):
+            if e in entities:
+                rows.append((URIRef(e), name, is_label))
+    return SearchIndex(rows)
+
+
+def save_index(kg: Store, folder) -> None:
+    """Build ``kg``'s index and save it in ``folder`` (an on-disk store's own folder)."""
+    from pathlib import Path
+    (Path(folder) / INDEX_FILE).write_text(build_index(kg).to_json(), encoding="utf-8")
+
+
+def _saved(kg: Store) -> SearchIndex | None:
+    from pathlib import Path
+    folder = getattr(kg, "path", None)
+    if not folder:
+        return None
+    try:
+        return SearchIndex.from_json((Path(folder) / INDEX_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none saved, or unreadable: build it
+
+
 def index_of(kg: Store) -> SearchIndex:
-    """The store's search index, built on first use with one query and cached with the store."""
+    """The store's search index: saved with an on-disk store, else built on first use (and
+    cached with the store)."""
     with _lock:
         if kg not in _indexes:
-            classes = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
-            rows = kg.select(f"""SELECT ?e ?name ?isLabel WHERE {{
-                VALUES ?c {{ {classes} }} ?e a ?c .
-                {{ ?e {to_nt(RDFS.label)} ?name BIND(true AS ?isLabel) }}
-                UNION {{ ?e {to_nt(SKOS.altLabel)} ?name BIND(false AS ?isLabel) }}
-                FILTER(isIRI(?e) && isLiteral(?name)) }}""")
-            _indexes[kg] = SearchIndex((e, str(n), bool(flag.toPython()))
-                                       for e, n, flag in rows)
+            _indexes[kg] = _saved(kg) or build_index(kg)
         return _indexes[kg]
 
 
@@ -231,4 +295,6 @@ def search(kg: Store, text: str, *, limit: int = 10, classes=None,
                 cls = kg.class_of(ent)
                 best[ent] = Match(ent, kg.label(ent), kg.label(cls) if cls else "", original,
                                   round(min(here, 1.0), 3))
-    return sorted(best.values(), key=lambda m: (-m.score, m.label.lower()))[:limit]
+    # Among equal scores the shorter name is the closer match ("DiGeorge syndrome" before
+    # "22q11 deletion syndrome (… DiGeorge syndrome)").
+    return sorted(best.values(), key=lambda m: (-m.score, len(m.matched), m.label.lower()))[:limit]

@@ -182,6 +182,13 @@ class Store(ABC):
         :func:`graph.query.run_query`, which calls :meth:`execute`.
         """
 
+    def select_text(self, text: str) -> list[tuple]:
+        """Like :meth:`select`, with each term as its plain string (IRI or lexical form).
+
+        For whole-store indexes built once (search): no rdflib term is made per value.
+        """
+        return [tuple(None if t is None else str(t) for t in row) for row in self.select(text)]
+
     @abstractmethod
     def execute(self, request: QueryRequest) -> Payload:
         """Run a screened user query within ``request.limits`` (a worker, or a remote server)."""

@@ -70,7 +70,7 @@ class OxigraphStore(Store):
                  path: str | None = None, workers: int = 3, memory_mb: int = 512):
         super().__init__(descriptor, list(sources))
         self._store = store
-        self._path = path
+        self.path = path
         self._count: int | None = None
         self.small = path is None
         self.pool = WorkerPool(lambda ctx, req: run_on_oxigraph(ctx, req),
@@ -152,6 +152,12 @@ class OxigraphStore(Store):
                                    use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
         return Rows((tuple(from_ox(sol[n]) for n in names) for sol in result), names)
+
+    def select_text(self, text: str) -> list[tuple]:
+        result = self._store.query(text, prefixes=PREFIXES, base_iri=QUERY_BASE,
+                                   use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]
+        return [tuple(None if sol[n] is None else sol[n].value for n in names) for sol in result]
 
     def execute(self, request: QueryRequest) -> Payload:
         payload = self.pool.run(request, request.limits.timeout)
