@@ -23,9 +23,12 @@ class QueryFormat(str, Enum):
     csv = "csv"
     tsv = "tsv"
     json = "json"
+    xml = "xml"
     turtle = "turtle"
     nt = "nt"
     jsonld = "json-ld"
+    trig = "trig"
+    nquads = "nquads"
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -45,8 +48,9 @@ def query(
     named: Optional[str] = typer.Option(None, "--named", "-n", help="Run a named query (see --list)."),
     param: List[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE",
                                     help="A named query's parameter; entities by label, synonym or CURIE."),
-    fmt: Optional[QueryFormat] = typer.Option(None, "--format", help="table (default), csv, tsv, json; "
-                                              "turtle, nt or json-ld for CONSTRUCT/DESCRIBE."),
+    fmt: Optional[QueryFormat] = typer.Option(None, "--format", help="table (default), csv, tsv, json "
+                                              "or xml (SPARQL results); turtle, nt, json-ld, xml "
+                                              "(RDF/XML), trig or nquads for CONSTRUCT/DESCRIBE."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
     timeout: float = typer.Option(10.0, help="Stop the query after this many seconds."),
     limit: int = typer.Option(5000, help="Cap on rows (or triples) returned; reported as truncation."),
@@ -142,6 +146,7 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     trig = "trig"
     nt = "nt"
+    nquads = "nquads"
     jsonld = "json-ld"
     graphml = "graphml"
     html = "html"
@@ -159,7 +164,7 @@ def export(
     kg = state.kg()
     if focus is None and radius != 1:
         raise BadInput("--radius goes with --focus")
-    if focus is not None and fmt is ExportFormat.trig:
+    if focus is not None and fmt in (ExportFormat.trig, ExportFormat.nquads):
         raise BadInput("--focus exports a view, which has no named graphs: use turtle, nt or json-ld")
     if focus is not None and fmt in (ExportFormat.turtle, ExportFormat.nt, ExportFormat.jsonld):
         from graph.learn.entities import resolve
@@ -184,8 +189,8 @@ def export(
         if view.hidden:
             typer.echo(f"note: {view.hidden} more nodes not shown (the view is capped)", err=True)
         return
-    if fmt in (ExportFormat.trig,):
-        text = kg.to_dataset().serialize(format="trig")
+    if fmt in (ExportFormat.trig, ExportFormat.nquads):  # the claims keep their named graphs
+        text = kg.to_dataset().serialize(format=fmt.value)
     else:
         text = kg.to_graph().serialize(format=fmt.value)
     write_output(text, output)
@@ -286,7 +291,9 @@ def run_app(
     headless: bool = typer.Option(False, help="Do not open a browser."),
 ) -> None:
     """Start the Causemap web app (Streamlit) on the bundled data, --data files or --store."""
-    from graph.store import ROOT, STORE_ENV, parse_descriptor
+    import importlib.resources
+
+    from graph.store import STORE_ENV, parse_descriptor
 
     env = dict(os.environ)
     if state.data:
@@ -296,7 +303,9 @@ def run_app(
     if scheme == "oxigraph" and rest:  # the app may run from another folder: an absolute path
         descriptor = f"oxigraph:{Path(rest).resolve()}"
     env[STORE_ENV] = descriptor
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
+    # The installed `app` package, so that a wheel finds its script as a checkout does.
+    script = importlib.resources.files("app") / "streamlit_app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.port", str(port), "--server.address", address,
            "--server.headless", "true" if headless else "false",
            "--browser.gatherUsageStats", "false",
