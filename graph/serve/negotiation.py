@@ -23,7 +23,7 @@ from typing import Sequence
 
 from graph.query.results import MEDIA_TYPES
 
-__all__ = ["negotiate", "result_offer", "ALIASES"]
+__all__ = ["negotiate", "result_offer", "ALIASES", "PREFERENCE"]
 
 #: Media types that clients send for one of ours (the registered type is what we answer with).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -106,13 +106,21 @@ def negotiate(accept: str | None, offer: Sequence[str]) -> str | None:
     return chosen
 
 
+#: The result formats the endpoint offers, its preference first (JSON and Turtle by default).
+PREFERENCE = {"results": ("json", "xml", "csv", "tsv"),
+              "graph": ("turtle", "nt", "json-ld", "xml", "trig", "nquads")}
+
+
 def result_offer(kind: str) -> dict[str, str]:
     """Media type → result format name for a kind of query result, the default first.
 
     >>> list(result_offer("ASK").values())
     ['json', 'xml']
+    >>> next(iter(result_offer("DESCRIBE")))
+    'text/turtle'
     """
     from graph.query.results import FORMATS
 
     family = "graph" if kind in ("CONSTRUCT", "DESCRIBE") else "results"
-    return {MEDIA_TYPES[family][name]: name for name in FORMATS[kind] if name != "table"}
+    return {MEDIA_TYPES[family][name]: name for name in PREFERENCE[family]
+            if name in FORMATS[kind]}
