@@ -368,22 +368,26 @@ def test_xml_results_read_back_with_rdflib(client, kg):
 
 # -- negotiation rules -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("accept, chosen", [
+@pytest.mark.parametrize("kind, accept, chosen", [
     # no header, or an empty one: the server's default
-    (None, "application/sparql-results+json"),
-    ("", "application/sparql-results+json"),
-    # the most specific range decides: text/csv at 0.1 beats text/* at 1
-    ("text/*, text/csv;q=0.1", "text/tab-separated-values"),
+    ("SELECT", None, "application/sparql-results+json"),
+    ("SELECT", "", "application/sparql-results+json"),
+    ("CONSTRUCT", None, "text/turtle"),
+    # the most specific range decides: N-Triples at 0.1 loses to application/* at 1
+    ("CONSTRUCT", "application/*, application/n-triples;q=0.1", "application/ld+json"),
+    # text/* reaches SPARQL XML through its alias text/xml
+    ("SELECT", "text/*", "application/sparql-results+xml"),
     # a tie goes to the server's order
-    ("text/csv, application/sparql-results+xml", "application/sparql-results+xml"),
+    ("SELECT", "text/csv, application/sparql-results+xml", "application/sparql-results+xml"),
     # an alias a client sends for SPARQL JSON
-    ("application/json", "application/sparql-results+json"),
+    ("SELECT", "application/json", "application/sparql-results+json"),
     # garbage entries are skipped, a bad q counts as 0
-    ("nonsense, text/csv;q=abc, text/tab-separated-values;q=0.4", "text/tab-separated-values"),
+    ("SELECT", "nonsense, text/csv;q=abc, text/tab-separated-values;q=0.4",
+     "text/tab-separated-values"),
     # refused outright
-    ("*/*;q=0", None),
+    ("SELECT", "*/*;q=0", None),
 ])
-def test_negotiate(accept, chosen):
+def test_negotiate(kind, accept, chosen):
     from graph.serve.negotiation import negotiate, result_offer
 
-    assert negotiate(accept, list(result_offer("SELECT"))) == chosen
+    assert negotiate(accept, list(result_offer(kind))) == chosen
