@@ -373,10 +373,12 @@ def test_xml_results_read_back_with_rdflib(client, kg):
     ("SELECT", None, "application/sparql-results+json"),
     ("SELECT", "", "application/sparql-results+json"),
     ("CONSTRUCT", None, "text/turtle"),
-    # the most specific range decides: N-Triples at 0.1 loses to application/* at 1
-    ("CONSTRUCT", "application/*, application/n-triples;q=0.1", "application/ld+json"),
-    # text/* reaches SPARQL XML through its alias text/xml
+    # the most specific range decides: Turtle at 0.1 loses to text/* at 1 (N-Triples' text/plain)
+    ("CONSTRUCT", "text/*, text/turtle;q=0.1", "application/n-triples"),
+    # text/* reaches SPARQL XML through its alias text/xml …
     ("SELECT", "text/*", "application/sparql-results+xml"),
+    # … but not when its own name is refused
+    ("SELECT", "text/*, application/sparql-results+xml;q=0", "text/csv"),
     # a tie goes to the server's order
     ("SELECT", "text/csv, application/sparql-results+xml", "application/sparql-results+xml"),
     # an alias a client sends for SPARQL JSON

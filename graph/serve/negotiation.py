@@ -58,15 +58,15 @@ def _ranges(header: str) -> list[tuple[str, str, float]]:
 
 
 def _quality(media: str, ranges) -> float | None:
-    """The quality the client gives ``media`` (or one of its aliases); ``None`` if no range fits.
+    """The quality the client gives ``media``; ``None`` if no range fits it.
 
-    For each name the most specific matching range decides (``text/csv`` over ``text/*`` over
-    ``*/*``); across a type and its aliases the best quality counts.
+    The most specific range that fits the type or one of its aliases decides (``text/csv`` over
+    ``text/*`` over ``*/*``), so ``application/sparql-results+xml;q=0`` refuses SPARQL XML even
+    when ``text/*`` would fit its alias ``text/xml``.
     """
-    best = None
+    match = None  # (specificity, q)
     for name in (media, *ALIASES.get(media, ())):
         kind, _, sub = name.partition("/")
-        match = None  # (specificity, q)
         for r_kind, r_sub, q in ranges:
             if (r_kind, r_sub) == (kind, sub):
                 rank = 2
@@ -78,9 +78,7 @@ def _quality(media: str, ranges) -> float | None:
                 continue
             if match is None or (rank, q) > match:
                 match = (rank, q)
-        if match is not None and (best is None or match[1] > best):
-            best = match[1]
-    return best
+    return None if match is None else match[1]
 
 
 def negotiate(accept: str | None, offer: Sequence[str]) -> str | None:
