@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -303,3 +304,25 @@ def test_a_real_result_serialises(kg):
     assert serialize(result, "csv") == (
         "c\r\nhttps://w3id.org/causemap/claim/DiGeorgeSyndrome-actsThrough-Hypocalcemia\r\n")
     assert URIRef(CLAIM["DiGeorgeSyndrome-actsThrough-Hypocalcemia"]) == result.rows[0][0]
+
+
+# -- identifiers: the same CURIEs and pages in the API, the CLI and the tables ------------------
+
+@pytest.mark.parametrize("name", ["DiGeorge syndrome", "hypocalcemia", "amyotrophic lateral sclerosis"])
+def test_cli_show_prints_each_xref_as_the_api_describes_it(kg, run_cli, name):
+    from graph.learn.entities import describe, resolve
+
+    details = describe(kg, resolve(kg, name))
+    assert details.xrefs, f"{name} should have cross-references"
+    code, out, _ = run_cli("show", name)
+    assert code == 0
+    for xref in details.xrefs:
+        assert re.fullmatch(r"(HP|OMIM|ORPHA):\d+", xref.short_id)
+        assert f"{xref.kind}: {xref.short_id}  {xref.url}" in out.splitlines()
+        assert xref.url.startswith("https://")
+
+
+def test_query_tables_show_xrefs_as_curies(run_cli):
+    code, out, _ = run_cli("query", "SELECT ?id WHERE { cm:DiGeorgeSyndrome skos:exactMatch|"
+                                    "skos:closeMatch ?id } ORDER BY ?id")
+    assert code == 0 and sorted(out.splitlines()[2:4]) == ["OMIM:188400", "ORPHA:567"]
