@@ -3,9 +3,9 @@
 Run by ``tests/test_serve_clients.py`` as ``python tests/sparql_clients.py`` with a JSON list of
 jobs on stdin; prints a JSON list of answers, one per job. It imports no Causemap code, and must
 not: SPARQLWrapper and rdflib's ``SPARQLStore`` open URLs with ``urllib``, which
-``graph.store.offline`` forbids for the whole process once a Causemap store is loaded (the test
-process loads one). Here nothing installs that audit hook, so the clients run as they would in
-any user's program.
+``graph.store.offline`` forbids for the whole process once an ``rdflib:`` store is opened or its
+doctest has run (both happen in the test process, in an order pytest decides). Here nothing
+installs that audit hook, so the clients run as they would in any user's program.
 
 A job is ``{"client": "sparqlwrapper" | "sparqlstore", "endpoint": URL, "query": TEXT,
 "format": NAME, "method": NAME}``. An answer is normalised so that the test can compare it with

@@ -326,3 +326,36 @@ def test_query_tables_show_xrefs_as_curies(run_cli):
     code, out, _ = run_cli("query", "SELECT ?id WHERE { cm:DiGeorgeSyndrome skos:exactMatch|"
                                     "skos:closeMatch ?id } ORDER BY ?id")
     assert code == 0 and sorted(out.splitlines()[2:4]) == ["OMIM:188400", "ORPHA:567"]
+
+
+# -- the CLI offers every format ----------------------------------------------------------------
+
+@pytest.mark.parametrize("query, fmt", [
+    ("SELECT ?m WHERE { cm:DiGeorgeSyndrome cm:actsThrough ?m }", "xml"),
+    ("ASK { cm:DiGeorgeSyndrome cm:actsThrough cm:Hypocalcemia }", "xml"),
+    ("CONSTRUCT WHERE { cm:Hypocalcemia cm:treatedBy ?t }", "xml"),
+    ("CONSTRUCT WHERE { cm:Hypocalcemia cm:treatedBy ?t }", "trig"),
+    ("DESCRIBE cm:Hypocalcemia", "nquads"),
+])
+def test_cli_query_formats(kg, run_cli, query, fmt):
+    from graph.query import run_query
+
+    code, out, err = run_cli("query", query, "--format", fmt)
+    assert code == 0, err
+    assert out.rstrip("\n") == serialize(run_query(kg, query), fmt).rstrip("\n")
+
+
+def test_cli_export_nquads_keeps_every_named_graph(kg, run_cli):
+    import pyoxigraph as ox
+
+    code, out, err = run_cli("export", "--format", "nquads")
+    assert code == 0, err
+    quads = list(ox.parse(out.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    named = {str(g) for *_t, g in kg.quads() if g is not None}
+    assert {q.graph_name.value for q in quads if q.graph_name != ox.DefaultGraph()} == named
+    assert len(quads) == sum(1 for _ in kg.quads())
+
+
+def test_cli_export_refuses_quads_for_a_view(run_cli):
+    code, _, err = run_cli("export", "--format", "nquads", "--focus", "hypocalcemia")
+    assert code == 2 and "has no named graphs" in err
