@@ -17,6 +17,8 @@ rdflib.term.URIRef('https://w3id.org/causemap/Hypocalcemia')
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -37,6 +39,8 @@ __all__ = [
     "curie",
     "expand_curie",
     "sparql_prefixes",
+    "xref_curie",
+    "xref_link",
 ]
 
 BASE = "https://w3id.org/causemap/"
@@ -217,3 +221,49 @@ def expand_curie(text: str) -> URIRef | None:
 def sparql_prefixes() -> str:
     """The ``PREFIX`` lines for :data:`PREFIXES`, one per line."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+# Cross-reference IRIs: (pattern, CURIE prefix, the public page for the id, or None for the IRI).
+_XREFS = (
+    (re.compile(r"http://purl\.obolibrary\.org/obo/HP_(\d+)"), "HP",
+     "https://hpo.jax.org/browse/term/HP:{}"),
+    (re.compile(r"https://omim\.org/entry/(\d+)"), "OMIM", None),
+    (re.compile(r"http://www\.orpha\.net/ORDO/Orphanet_(\d+)"), "ORPHA",
+     "https://www.orpha.net/en/disease/detail/{}"),
+)
+_OBO_RE = re.compile(r"http://purl\.obolibrary\.org/obo/([A-Za-z]+)_(\d+)")
+
+
+def xref_curie(iri: str) -> str | None:
+    """The usual short id of an HPO, OMIM, ORPHA (or other OBO) IRI, else ``None``.
+
+    These ids are what students and papers write (``HP:0002901``, not ``obo:HP_0002901``), so
+    tables and pages show them instead of a generic CURIE.
+
+    >>> xref_curie("https://omim.org/entry/188400")
+    'OMIM:188400'
+    >>> xref_curie("https://w3id.org/causemap/Hypocalcemia") is None
+    True
+    """
+    for pattern, prefix, _page in _XREFS:
+        if m := pattern.fullmatch(iri):
+            return f"{prefix}:{m.group(1)}"
+    if m := _OBO_RE.fullmatch(iri):
+        return f"{m.group(1)}:{m.group(2)}"
+    return None
+
+
+def xref_link(iri: str) -> tuple[str, str]:
+    """The short id and a human web page for an HPO, OMIM or ORPHA IRI (else a CURIE and the IRI).
+
+    >>> xref_link("http://purl.obolibrary.org/obo/HP_0002901")
+    ('HP:0002901', 'https://hpo.jax.org/browse/term/HP:0002901')
+    >>> xref_link("http://www.orpha.net/ORDO/Orphanet_567")
+    ('ORPHA:567', 'https://www.orpha.net/en/disease/detail/567')
+    >>> xref_link("https://omim.org/entry/188400")
+    ('OMIM:188400', 'https://omim.org/entry/188400')
+    """
+    for pattern, prefix, page in _XREFS:
+        if m := pattern.fullmatch(iri):
+            return f"{prefix}:{m.group(1)}", page.format(m.group(1)) if page else iri
+    return xref_curie(iri) or curie(iri), iri

@@ -46,7 +46,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from graph.namespace import curie
-from graph.store import ROOT, SHAPES
+from graph.store import CHECKS_DIR, SHAPES  # CHECKS_DIR: every *-violation.rq there runs
 
 if TYPE_CHECKING:
     from graph.store import Store
@@ -58,9 +58,6 @@ __all__ = [
     "check_files",
     "validate",
 ]
-
-#: Where the SPARQL checks live; every ``*-violation.rq`` file there is run.
-CHECKS_DIR = ROOT / "ontology" / "checks"
 
 # pyshacl writes severities as sh:Violation, sh:Warning, sh:Info; the report keeps the local name.
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}

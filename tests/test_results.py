@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef, Variable
@@ -19,7 +20,7 @@ from rdflib.query import Result
 from graph.errors import CausemapError, ResultFormatError
 from graph.namespace import CLAIM, entity
 from graph.query import QueryResult
-from graph.query.results import MAX_CELL_WIDTH, result_formats, serialize
+from graph.query.results import MAX_CELL_WIDTH, media_type, result_formats, serialize
 
 HYPO = entity("Hypocalcemia")
 # Not rdflib's XSD namespace: pytest probes test-module globals, and XSD warns on each probe.
@@ -45,10 +46,10 @@ def construct() -> QueryResult:
 
 
 @pytest.mark.parametrize("kind, formats", [
-    ("SELECT", ["table", "csv", "tsv", "json"]),
-    ("ASK", ["table", "json"]),
-    ("CONSTRUCT", ["table", "turtle", "nt", "json-ld"]),
-    ("DESCRIBE", ["table", "turtle", "nt", "json-ld"]),
+    ("SELECT", ["table", "csv", "tsv", "json", "xml"]),
+    ("ASK", ["table", "json", "xml"]),
+    ("CONSTRUCT", ["table", "turtle", "nt", "json-ld", "xml", "trig", "nquads"]),
+    ("DESCRIBE", ["table", "turtle", "nt", "json-ld", "xml", "trig", "nquads"]),
 ])
 def test_result_formats(kind, formats):
     assert result_formats(kind) == formats
@@ -157,7 +158,63 @@ def test_ask_json(answer):
         "head": {}, "boolean": answer}
 
 
-@pytest.mark.parametrize("fmt", ["tsv", "json"])
+def test_xml_is_the_w3c_format(select):
+    assert serialize(select, "xml") == (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n'
+        '  <head>\n'
+        '    <variable name="thing"/>\n'
+        '    <variable name="label"/>\n'
+        '    <variable name="n"/>\n'
+        '  </head>\n'
+        '  <results>\n'
+        '    <result>\n'
+        f'      <binding name="thing"><uri>{DIGEORGE}</uri></binding>\n'
+        '      <binding name="label"><literal xml:lang="en">DiGeorge syndrome</literal></binding>\n'
+        f'      <binding name="n"><literal datatype="{XSD_}integer">4</literal></binding>\n'
+        '    </result>\n'
+        '    <result>\n'
+        '      <binding name="thing"><bnode>b0</bnode></binding>\n'
+        '      <binding name="label"><literal>say "hi",\tthen\nleave</literal></binding>\n'
+        '    </result>\n'
+        '  </results>\n'
+        '</sparql>\n')
+
+
+@pytest.mark.parametrize("answer", [True, False])
+def test_ask_xml(answer):
+    parsed = Result.parse(io.BytesIO(serialize(QueryResult("ASK", boolean=answer), "xml")
+                                     .encode("utf-8")), format="xml")
+    assert parsed.askAnswer is answer
+
+
+@pytest.mark.parametrize("term", [
+    # rdflib's own XML writer writes these three as empty elements
+    Literal(0), Literal(False), Literal(""),
+    # markup in a value is escaped
+    Literal("<b>&amp;</b>"),
+])
+def test_xml_keeps_every_value(term):
+    result = QueryResult("SELECT", ["x"], [(term,)])
+    parsed = Result.parse(io.BytesIO(serialize(result, "xml").encode("utf-8")), format="xml")
+    assert [b[Variable("x")] for b in parsed.bindings] == [term]
+
+
+def test_xml_refuses_what_xml_cannot_carry():
+    result = QueryResult("SELECT", ["x"], [(Literal("bell \x07"),)])
+    with pytest.raises(ResultFormatError, match="control character that XML cannot carry"):
+        serialize(result, "xml")
+
+
+def test_table_shows_hpo_omim_and_orpha_ids_as_curies():
+    rows = [(URIRef("http://purl.obolibrary.org/obo/HP_0002901"),),
+            (URIRef("https://omim.org/entry/188400"),),
+            (URIRef("http://www.orpha.net/ORDO/Orphanet_567"),)]
+    table = serialize(QueryResult("SELECT", ["xref"], rows), "table")
+    assert table.splitlines()[2:5] == ["HP:0002901", "OMIM:188400", "ORPHA:567"]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "json", "xml"])
 def test_exchange_formats_read_back_to_the_same_solutions(select, fmt):
     parsed = Result.parse(io.BytesIO(serialize(select, fmt).encode("utf-8")), format=fmt)
     assert [str(v) for v in parsed.vars] == select.variables
@@ -168,10 +225,36 @@ def test_exchange_formats_read_back_to_the_same_solutions(select, fmt):
 
 @pytest.mark.parametrize("fmt, parse_as", [
     ("turtle", "turtle"), ("ttl", "turtle"), ("nt", "nt"), ("json-ld", "json-ld"),
+    ("xml", "xml"), ("rdfxml", "xml"),
 ])
 def test_graph_formats_read_back_to_the_same_graph(construct, fmt, parse_as):
     text = serialize(construct, fmt)
     assert isomorphic(Graph().parse(data=text, format=parse_as), construct.graph)
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nquads", "nq"])
+def test_quad_formats_put_the_triples_in_the_default_graph(construct, fmt):
+    import pyoxigraph as ox
+
+    parsed = list(ox.parse(serialize(construct, fmt).encode("utf-8"),
+                           format=ox.RdfFormat.TRIG if fmt == "trig" else ox.RdfFormat.N_QUADS))
+    assert len(parsed) == len(construct.graph)
+    assert all(q.graph_name == ox.DefaultGraph() for q in parsed)
+
+
+@pytest.mark.parametrize("kind, fmt, media", [
+    ("SELECT", "json", "application/sparql-results+json"),
+    ("SELECT", "xml", "application/sparql-results+xml"),
+    ("SELECT", "csv", "text/csv"),
+    ("SELECT", "tsv", "text/tab-separated-values"),
+    ("ASK", "xml", "application/sparql-results+xml"),
+    ("CONSTRUCT", "turtle", "text/turtle"),
+    ("CONSTRUCT", "xml", "application/rdf+xml"),
+    ("DESCRIBE", "nq", "application/n-quads"),
+    ("DESCRIBE", "json-ld", "application/ld+json"),
+])
+def test_media_types(kind, fmt, media):
+    assert media_type(kind, fmt) == media
 
 
 def test_turtle_uses_the_project_prefixes():
@@ -187,18 +270,19 @@ def test_turtle_uses_the_project_prefixes():
 @pytest.mark.parametrize("kind, fmt, message", [
     # a graph format for a table of rows
     ("SELECT", "turtle",
-     r"^turtle is for CONSTRUCT/DESCRIBE results; use table, csv, tsv or json$"),
+     r"^turtle is for CONSTRUCT/DESCRIBE results; use table, csv, tsv, json or xml$"),
     # a table format for a graph
-    ("CONSTRUCT", "csv", r"^csv is for SELECT results; use table, turtle, nt or json-ld$"),
+    ("CONSTRUCT", "csv",
+     r"^csv is for SELECT results; use table, turtle, nt, json-ld, xml, trig or nquads$"),
     # CSV has no way to write a yes/no answer
-    ("ASK", "tsv", r"^tsv is for SELECT results; use table or json$"),
+    ("ASK", "tsv", r"^tsv is for SELECT results; use table, json or xml$"),
     # JSON-LD is for graphs, the results JSON for rows
-    ("ASK", "json-ld", r"^json-ld is for CONSTRUCT/DESCRIBE results; use table or json$"),
+    ("ASK", "json-ld", r"^json-ld is for CONSTRUCT/DESCRIBE results; use table, json or xml$"),
+    # quads are for graphs
+    ("SELECT", "nquads", r"^nquads is for CONSTRUCT/DESCRIBE results"),
     # no such format at all
-    ("SELECT", "yaml", r"^unknown format 'yaml'; use one of csv, json, json-ld, nt, table, tsv, "
-                       r"turtle$"),
-    # SPARQL XML is not offered (rdflib's writer drops the text of false-valued literals)
-    ("SELECT", "xml", r"^unknown format 'xml'"),
+    ("SELECT", "yaml", r"^unknown format 'yaml'; use one of csv, json, json-ld, nquads, nt, "
+                       r"table, trig, tsv, turtle, xml$"),
 ])
 def test_wrong_formats(kind, fmt, message):
     result = QueryResult(kind, graph=Graph(), boolean=True)
@@ -220,3 +304,58 @@ def test_a_real_result_serialises(kg):
     assert serialize(result, "csv") == (
         "c\r\nhttps://w3id.org/causemap/claim/DiGeorgeSyndrome-actsThrough-Hypocalcemia\r\n")
     assert URIRef(CLAIM["DiGeorgeSyndrome-actsThrough-Hypocalcemia"]) == result.rows[0][0]
+
+
+# -- identifiers: the same CURIEs and pages in the API, the CLI and the tables ------------------
+
+@pytest.mark.parametrize("name", ["DiGeorge syndrome", "hypocalcemia", "amyotrophic lateral sclerosis"])
+def test_cli_show_prints_each_xref_as_the_api_describes_it(kg, run_cli, name):
+    from graph.learn.entities import describe, resolve
+
+    details = describe(kg, resolve(kg, name))
+    assert details.xrefs, f"{name} should have cross-references"
+    code, out, _ = run_cli("show", name)
+    assert code == 0
+    for xref in details.xrefs:
+        assert re.fullmatch(r"(HP|OMIM|ORPHA):\d+", xref.short_id)
+        assert f"{xref.kind}: {xref.short_id}  {xref.url}" in out.splitlines()
+        assert xref.url.startswith("https://")
+
+
+def test_query_tables_show_xrefs_as_curies(run_cli):
+    code, out, _ = run_cli("query", "SELECT ?id WHERE { cm:DiGeorgeSyndrome skos:exactMatch|"
+                                    "skos:closeMatch ?id } ORDER BY ?id")
+    assert code == 0 and sorted(out.splitlines()[2:4]) == ["OMIM:188400", "ORPHA:567"]
+
+
+# -- the CLI offers every format ----------------------------------------------------------------
+
+@pytest.mark.parametrize("query, fmt", [
+    ("SELECT ?m WHERE { cm:DiGeorgeSyndrome cm:actsThrough ?m }", "xml"),
+    ("ASK { cm:DiGeorgeSyndrome cm:actsThrough cm:Hypocalcemia }", "xml"),
+    ("CONSTRUCT WHERE { cm:Hypocalcemia cm:treatedBy ?t }", "xml"),
+    ("CONSTRUCT WHERE { cm:Hypocalcemia cm:treatedBy ?t }", "trig"),
+    ("DESCRIBE cm:Hypocalcemia", "nquads"),
+])
+def test_cli_query_formats(kg, run_cli, query, fmt):
+    from graph.query import run_query
+
+    code, out, err = run_cli("query", query, "--format", fmt)
+    assert code == 0, err
+    assert out.rstrip("\n") == serialize(run_query(kg, query), fmt).rstrip("\n")
+
+
+def test_cli_export_nquads_keeps_every_named_graph(kg, run_cli):
+    import pyoxigraph as ox
+
+    code, out, err = run_cli("export", "--format", "nquads")
+    assert code == 0, err
+    quads = list(ox.parse(out.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
+    named = {str(g) for *_t, g in kg.quads() if g is not None}
+    assert {q.graph_name.value for q in quads if q.graph_name != ox.DefaultGraph()} == named
+    assert len(quads) == sum(1 for _ in kg.quads())
+
+
+def test_cli_export_refuses_quads_for_a_view(run_cli):
+    code, _, err = run_cli("export", "--format", "nquads", "--focus", "hypocalcemia")
+    assert code == 2 and "has no named graphs" in err

@@ -15,7 +15,7 @@ import sys
 
 import typer
 
-from graph.cli import commands, imports, learn  # noqa: F401  (each registers its commands on app)
+from graph.cli import commands, imports, learn, serve  # noqa: F401  (each registers its commands)
 from graph.cli.common import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, app, state
 from graph.errors import CausemapError
 

@@ -24,9 +24,12 @@ class QueryFormat(str, Enum):
     csv = "csv"
     tsv = "tsv"
     json = "json"
+    xml = "xml"
     turtle = "turtle"
     nt = "nt"
     jsonld = "json-ld"
+    trig = "trig"
+    nquads = "nquads"
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -46,8 +49,9 @@ def query(
     named: Optional[str] = typer.Option(None, "--named", "-n", help="Run a named query (see --list)."),
     param: List[str] = typer.Option([], "--param", "-p", metavar="NAME=VALUE",
                                     help="A named query's parameter; entities by label, synonym or CURIE."),
-    fmt: Optional[QueryFormat] = typer.Option(None, "--format", help="table (default), csv, tsv, json; "
-                                              "turtle, nt or json-ld for CONSTRUCT/DESCRIBE."),
+    fmt: Optional[QueryFormat] = typer.Option(None, "--format", help="table (default), csv, tsv, json "
+                                              "or xml (SPARQL results); turtle, nt, json-ld, xml "
+                                              "(RDF/XML), trig or nquads for CONSTRUCT/DESCRIBE."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
     timeout: float = typer.Option(10.0, help="Stop the query after this many seconds."),
     limit: int = typer.Option(5000, help="Cap on rows (or triples) returned; reported as truncation."),
@@ -144,6 +148,7 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     trig = "trig"
     nt = "nt"
+    nquads = "nquads"
     jsonld = "json-ld"
     graphml = "graphml"
     html = "html"
@@ -161,7 +166,7 @@ def export(
     kg = state.kg()
     if focus is None and radius != 1:
         raise BadInput("--radius goes with --focus")
-    if focus is not None and fmt is ExportFormat.trig:
+    if focus is not None and fmt in (ExportFormat.trig, ExportFormat.nquads):
         raise BadInput("--focus exports a view, which has no named graphs: use turtle, nt or json-ld")
     if focus is not None and fmt in (ExportFormat.turtle, ExportFormat.nt, ExportFormat.jsonld):
         from graph.learn.entities import resolve
@@ -186,8 +191,8 @@ def export(
         if view.hidden:
             typer.echo(f"note: {view.hidden} more nodes not shown (the view is capped)", err=True)
         return
-    if fmt in (ExportFormat.trig,):
-        text = kg.to_dataset().serialize(format="trig")
+    if fmt in (ExportFormat.trig, ExportFormat.nquads):  # the claims keep their named graphs
+        text = kg.to_dataset().serialize(format=fmt.value)
     else:
         text = kg.to_graph().serialize(format=fmt.value)
     write_output(text, output)
@@ -288,7 +293,9 @@ def run_app(
     headless: bool = typer.Option(False, help="Do not open a browser."),
 ) -> None:
     """Start the Causemap web app (Streamlit) on the bundled data, --data files or --store."""
-    from graph.store import ROOT, STORE_ENV, parse_descriptor
+    import importlib.resources
+
+    from graph.store import STORE_ENV, parse_descriptor
 
     env = dict(os.environ)
     if state.data:
@@ -298,7 +305,9 @@ def run_app(
     if scheme == "oxigraph" and rest:  # the app may run from another folder: an absolute path
         descriptor = f"oxigraph:{Path(rest).resolve()}"
     env[STORE_ENV] = descriptor
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app" / "streamlit_app.py"),
+    # The installed `app` package, so that a wheel finds its script as a checkout does.
+    script = importlib.resources.files("app") / "streamlit_app.py"
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.port", str(port), "--server.address", address,
            "--server.headless", "true" if headless else "false",
            "--browser.gatherUsageStats", "false",

@@ -28,7 +28,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import SKOS
 
 from graph.errors import AmbiguousEntity, EntityNotFound
-from graph.namespace import CM, RELATIONS, curie, expand_curie
+from graph.namespace import CM, RELATIONS, curie, expand_curie, xref_link
 from graph.learn.search import Match, index_of, normalise, search
 from graph.store import Store
 
@@ -99,25 +99,6 @@ class Xref:
     iri: str
     short_id: str
     url: str
-
-
-def xref_link(iri: str) -> tuple[str, str]:
-    """The short id and a human web page for an HPO, OMIM or ORPHA IRI.
-
-    >>> xref_link("http://purl.obolibrary.org/obo/HP_0002901")
-    ('HP:0002901', 'https://hpo.jax.org/browse/term/HP:0002901')
-    >>> xref_link("http://www.orpha.net/ORDO/Orphanet_567")
-    ('ORPHA:567', 'https://www.orpha.net/en/disease/detail/567')
-    """
-    if m := re.match(r"http://purl\.obolibrary\.org/obo/HP_(\d+)$", iri):
-        return f"HP:{m.group(1)}", f"https://hpo.jax.org/browse/term/HP:{m.group(1)}"
-    if m := re.match(r"https://omim\.org/entry/(\d+)$", iri):
-        return f"OMIM:{m.group(1)}", iri
-    if m := re.match(r"http://www\.orpha\.net/ORDO/Orphanet_(\d+)$", iri):
-        return f"ORPHA:{m.group(1)}", f"https://www.orpha.net/en/disease/detail/{m.group(1)}"
-    if m := re.match(r"http://purl\.obolibrary\.org/obo/([A-Za-z]+)_(\d+)$", iri):
-        return f"{m.group(1)}:{m.group(2)}", iri
-    return curie(iri), iri
 
 
 @dataclass(frozen=True)

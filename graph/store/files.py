@@ -21,6 +21,7 @@ graph.errors.DataLoadError: notes.docx: unknown RDF format (use one of: .ttl, .t
 
 from __future__ import annotations
 
+import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -32,7 +33,23 @@ from graph.errors import DataLoadError
 __all__ = ["ROOT", "ONTOLOGY", "SHAPES", "CHECKS_DIR", "DATA_DIR", "ONTOLOGY_GRAPH", "RdfFormat",
            "FORMATS", "bundled_files", "data_files", "rdf_format", "parse_failure"]
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+
+def _bundle_root() -> Path:
+    """The folder that holds ``data/`` and ``ontology/``: the installed package, or the checkout.
+
+    A wheel (or ``pip install .``) ships both folders inside the ``graph`` package
+    (``pyproject.toml`` maps them in with setuptools' ``package-dir``), so they are found through
+    :mod:`importlib.resources` wherever the package is installed. In a source checkout (an
+    editable install, or the checkout on ``sys.path``) they sit beside the package, where the
+    repository keeps them. The checkout is the one the imported ``graph`` came from, never another
+    one an editable install points at.
+    """
+    package = Path(str(importlib.resources.files("graph")))
+    return package if (package / "ontology" / "causemap.ttl").is_file() else package.parent
+
+
+#: The folder holding ``data/`` and ``ontology/`` (see :func:`_bundle_root`).
+ROOT = _bundle_root()
 ONTOLOGY = ROOT / "ontology" / "causemap.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 CHECKS_DIR = ROOT / "ontology" / "checks"
