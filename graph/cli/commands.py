@@ -105,23 +105,16 @@ def load(
 
     if state.store is not None:
         raise BadInput("load builds a store; give the files with --data, not --store")
-    bar = {"step": None, "bar": None}
-
-    def progress(step: str, done: int, total: int) -> None:
-        if bar["step"] != step:
-            if bar["bar"] is not None:
-                bar["bar"].render_finish()
-            bar["step"], bar["bar"] = step, typer.progressbar(length=max(total, 1),
-                                                              label=f"loading {step}",
-                                                              file=sys.stderr)
-            bar["shown"] = 0
-        bar["bar"].update(done - bar["shown"])
-        bar["shown"] = done
+    def progress(step: str, seconds: int, size: int) -> None:
+        if sys.stderr.isatty():
+            typer.echo(f"\rloading {step} ({size / 1e6:,.0f} MB): {seconds} s", nl=False, err=True)
 
     report = build_store(path, state.data, progress=progress)
-    if bar["bar"] is not None:
-        bar["bar"].render_finish()
+    if sys.stderr.isatty():
+        typer.echo("\rindexing names for search…" + " " * 30, nl=False, err=True)
     save_search_index(report.path)
+    if sys.stderr.isatty():
+        typer.echo("\r" + " " * 60 + "\r", nl=False, err=True)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
                f"{report.seconds:.1f} s; use it with --store oxigraph:{report.path}")
 

@@ -40,7 +40,7 @@ from graph.query.diagnostics import explain
 from graph.query.lexer import line_col, offset_of
 from graph.query.guard import Screened, screen
 from graph.store.base import Limits, Payload, QueryRequest
-from graph.store.terms import to_nt
+from graph.store.terms import LazyRows, to_nt
 
 __all__ = ["QueryResult", "QueryInfo", "run_query", "check_query", "MAX_TIMEOUT"]
 
@@ -65,7 +65,10 @@ class QueryResult:
     boolean : bool or None
         The ASK answer.
     graph : rdflib.Graph or None
-        The CONSTRUCT or DESCRIBE triples, with the project prefixes bound.
+        The CONSTRUCT or DESCRIBE triples, with the project prefixes bound (made when first
+        read).
+    triples : sequence of tuple
+        The same triples as ``(s, p, o)`` tuples of rdflib terms, without building a Graph.
     truncated : bool
         True when rows or triples beyond ``limit`` were dropped.
     limit : int or None
@@ -86,6 +89,34 @@ class QueryResult:
     limit: int | None = None
     elapsed: float = 0.0
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def triples(self):
+        pending = self.__dict__.get("_pending_triples")
+        if pending is not None:
+            return pending
+        return list(self.graph) if self.graph is not None else []
+
+
+def _graph_get(self) -> Graph | None:
+    pending = self.__dict__.get("_pending_triples")
+    if pending is not None:  # built on first use: a caller that only counts never pays for it
+        graph = Graph(bind_namespaces="none")
+        for prefix, ns in PREFIXES.items():
+            graph.bind(prefix, ns)
+        for triple in pending:
+            graph.add(triple)
+        self.__dict__["_graph"], self.__dict__["_pending_triples"] = graph, None
+    return self.__dict__.get("_graph")
+
+
+def _graph_set(self, graph: Graph | None) -> None:
+    self.__dict__["_graph"], self.__dict__["_pending_triples"] = graph, None
+
+
+# The CONSTRUCT/DESCRIBE graph is made from the worker's triples when it is first read.
+QueryResult.graph = property(_graph_get, _graph_set, doc=QueryResult.__doc__ and
+                             "The CONSTRUCT or DESCRIBE triples as an rdflib Graph.")
 
 
 @dataclass
@@ -190,9 +221,8 @@ def _request(text: str, prefixes: bool, bindings, limits: Limits, check_only: bo
     screened = screen(text)
     checked = _check_bindings(screened, bindings)
     final, at, size = _with_values(screened, checked)
-    request = QueryRequest(final, screened.kind or "SELECT",
-                           prefixes=PREFIXES if prefixes else {}, limits=limits,
-                           check_only=check_only)
+    request = QueryRequest(final, screened.kind or "SELECT", declare_prefixes=bool(prefixes),
+                           limits=limits, check_only=check_only)
     return screened, checked, request, (at, size)
 
 
@@ -322,17 +352,15 @@ def run_query(kg: Any, text: str, *, bindings: Mapping[str, Identifier] | None =
         order = [index[v] for v in columns]
         result.variables = columns
         result.rows = payload.rows if order == list(range(len(order))) else \
+            LazyRows([tuple(row[i] for i in order) for row in payload.rows._encoded]) \
+            if isinstance(payload.rows, LazyRows) and payload.rows._encoded is not None else \
             [tuple(row[i] for i in order) for row in payload.rows]
         result.truncated, result.limit = payload.truncated, limits.max_rows
     elif request.kind == "ASK":
         result.boolean = payload.boolean
     else:
-        graph = Graph(bind_namespaces="none")
-        for prefix, ns in PREFIXES.items():
-            graph.bind(prefix, ns)
-        for triple in payload.triples:
-            graph.add(triple)
-        result.graph, result.truncated, result.limit = graph, payload.truncated, limits.max_triples
+        result.__dict__["_pending_triples"] = payload.triples or []
+        result.truncated, result.limit = payload.truncated, limits.max_triples
     result.elapsed = time.perf_counter() - started
     return result
 

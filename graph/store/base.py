@@ -92,14 +92,13 @@ DEFAULT_LIMITS = Limits()
 class QueryRequest:
     """A user's query, screened by the guard, as the backend runs it.
 
-    ``bindings`` map variable names to N-Triples terms (text crosses process boundaries safely);
+    ``declare_prefixes`` declares the project prefixes (:data:`graph.namespace.PREFIXES`);
     ``check_only`` asks for a parse and no evaluation.
     """
 
     text: str
     kind: str
-    bindings: Mapping[str, str] = field(default_factory=dict)
-    prefixes: Mapping[str, str] = field(default_factory=dict)
+    declare_prefixes: bool = True
     limits: Limits = DEFAULT_LIMITS
     check_only: bool = False
 

@@ -21,6 +21,7 @@ import gc
 import json
 import os
 import shutil
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -39,7 +40,8 @@ __all__ = ["build_store", "check_target", "building_folder", "swap_in", "write_m
 #: The file that marks a folder as an on-disk store Causemap made (and may replace).
 MARKER = "causemap-store.json"
 
-#: ``progress(step, done, total)``: a step name, and bytes read of the step's total.
+#: ``progress(step, seconds, size)``: a step (a file's name), seconds spent on it so far, and the
+#: file's size in bytes. Called about twice a second while Oxigraph's bulk loader runs.
 Progress = Callable[[str, int, int], None]
 
 
@@ -109,33 +111,31 @@ def write_marker(path: Path, **fields) -> None:
                                encoding="utf-8")
 
 
-class _Counting:
-    """A binary file that reports how far it has been read."""
-
-    def __init__(self, handle, step: str, total: int, progress: Progress | None):
-        self._handle, self._step, self._total, self._progress = handle, step, total, progress
-        self._done, self._last = 0, 0
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._handle.read(size)
-        self._done += len(chunk)
-        if self._progress and (self._done - self._last > 1 << 20 or not chunk):
-            self._last = self._done
-            self._progress(self._step, self._done, self._total)
-        return chunk
-
-
 def _load(store: ox.Store, path: Path, graph, progress: Progress | None) -> None:
+    """Bulk-load one file, reporting progress; a bad file becomes a one-line DataLoadError."""
     fmt = rdf_format(path)
     kind = getattr(ox.RdfFormat, fmt.oxigraph)
     target = None if fmt.quads else (to_ox(graph) if graph is not None else ox.DefaultGraph())
+    done = threading.Event()
+
+    def tick() -> None:  # Oxigraph's bulk loader releases the GIL: report time while it works
+        started, size = time.monotonic(), path.stat().st_size
+        while not done.wait(0.5):
+            progress(path.name, int(time.monotonic() - started), size)
+    ticker = threading.Thread(target=tick, daemon=True) if progress else None
+    if ticker:
+        ticker.start()
     try:
-        with open(path, "rb") as handle:
-            counted = _Counting(handle, path.name, path.stat().st_size, progress)
-            store.bulk_load(counted, format=kind, base_iri=path.resolve().as_uri(),
-                            to_graph=target)
+        # From the path, not a Python file object: Oxigraph then parses in parallel (12 s for
+        # the 2.3 M-triple HPO file against 21 s fed chunk by chunk).
+        store.bulk_load(path=str(path), format=kind, base_iri=path.resolve().as_uri(),
+                        to_graph=target)
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
         raise parse_failure(path, fmt, exc) from None
+    finally:
+        done.set()
+        if ticker:
+            ticker.join()
 
 
 def build_store(path: str | Path, files: Iterable[str | Path] | None = None, *,
@@ -160,7 +160,8 @@ def build_store(path: str | Path, files: Iterable[str | Path] | None = None, *,
         for file in sources:
             _load(store, file, None, progress)
         store.flush()
-        store.optimize()
+        # No store.optimize(): compacting costs 2.6 s on the full HPO graph and wins ~15 % on
+        # whole-graph aggregates only; RocksDB compacts in the background of later writes anyway.
         count = len(store)
         store = None
         gc.collect()  # the store's files are released only when the object is gone

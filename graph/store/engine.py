@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from typing import Callable, Iterable
+from typing import Callable
 
 import pyoxigraph as ox
 
-from graph.namespace import BASE
+from graph.namespace import BASE, PREFIXES
 from graph.store.base import Limits, Payload, QueryRequest
-from graph.store.terms import decode, encode_ox, encoded_size
+from graph.store.terms import LazyRows, encode_ox
 
 __all__ = ["QUERY_BASE", "oxigraph_query", "syntax_payload", "consume", "parse_check",
            "run_on_oxigraph", "decode_payload"]
@@ -43,8 +43,8 @@ def syntax_payload(exc: BaseException) -> Payload:
 
 def oxigraph_query(store: ox.Store, request: QueryRequest):
     """Parse (and lazily start) ``request`` on ``store`` with the union default graph."""
-    return store.query(request.text, prefixes=dict(request.prefixes), base_iri=QUERY_BASE,
-                       use_default_graph_as_union=True)
+    return store.query(request.text, prefixes=PREFIXES if request.declare_prefixes else None,
+                       base_iri=QUERY_BASE, use_default_graph_as_union=True)
 
 
 def parse_check(request: QueryRequest) -> Payload | None:
@@ -81,25 +81,28 @@ def consume(kind: str, result, limits: Limits, *, encode: Callable = encode_ox,
         return Payload(kind=kind, boolean=bool(result))
     if kind == "SELECT":
         rows, truncated = [], False
+        max_rows, max_chars = limits.max_rows, limits.max_result_bytes
         for solution in result:
-            if len(rows) == limits.max_rows:
+            if len(rows) == max_rows:
                 truncated = True
                 break
-            row = tuple(encode(t) for t in solution)
+            row = tuple(map(encode, solution))
             for value in row:
-                size = encoded_size(value)
+                if value is None:
+                    continue
+                size = len(value) if value.__class__ is str else len(value[0])
                 if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
                     return _too_big("a value in the result", limits.max_cell_bytes)
                 total += size
-            if total > limits.max_result_bytes:
+            if total > max_chars:
                 return _too_big("the result", limits.max_result_bytes)
             rows.append(row)
         return Payload(kind=kind, variables=list(variables or []), rows=rows, truncated=truncated)
     triples = []
     for triple in islice(iter(result), limits.max_triples + 1):
-        encoded = tuple(encode(t) for t in triple)
+        encoded = tuple(map(encode, triple))
         for value in encoded:
-            size = encoded_size(value)
+            size = len(value) if value.__class__ is str else len(value[0])
             if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
                 return _too_big("a value in the result", limits.max_cell_bytes)
             total += size
@@ -128,20 +131,20 @@ def run_on_oxigraph(store: ox.Store, request: QueryRequest) -> Payload:
         return Payload(kind=request.kind, variables=variables)
     try:
         if isinstance(result, ox.QuerySolutions):
-            solutions: Iterable = ([s[v] for v in variables] for s in result)
-            return consume("SELECT", solutions, request.limits, variables=variables)
+            # A solution iterates its values in the order of the variables (None when unbound).
+            return consume("SELECT", result, request.limits, variables=variables)
         if isinstance(result, ox.QueryBoolean):
             return consume("ASK", result, request.limits)
-        return consume(request.kind, ((t.subject, t.predicate, t.object) for t in result),
-                       request.limits)
+        return consume(request.kind, result, request.limits)  # a Triple iterates s, p, o
     except (OSError, RuntimeError, ValueError) as exc:  # evaluation errors (e.g. a bad regex)
         return Payload(error=("failed", " ".join(str(exc).split())[:200], None, None))
 
 
 def decode_payload(payload: Payload) -> Payload:
-    """Turn a worker's encoded values into rdflib terms (once, in the process that shows them)."""
+    """Make a worker's encoded values rdflib terms — lazily, when they are read (in the process
+    that shows them, and only the ones it shows)."""
     if payload.rows:
-        payload.rows = [tuple(decode(v) for v in row) for row in payload.rows]
+        payload.rows = LazyRows(payload.rows)
     if payload.triples:
-        payload.triples = [tuple(decode(v) for v in t) for t in payload.triples]
+        payload.triples = LazyRows(payload.triples)
     return payload

@@ -60,7 +60,8 @@ def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
     try:
         with PARSER_LOCK:
             from rdflib.plugins.sparql import prepareQuery
-            query = prepareQuery(request.text, initNs=dict(request.prefixes), base=QUERY_BASE)
+            query = prepareQuery(request.text, initNs=PREFIXES if request.declare_prefixes else {},
+                                 base=QUERY_BASE)
         result = dataset.query(query)
         if request.kind == "ASK":
             return consume("ASK", result.askAnswer, request.limits)

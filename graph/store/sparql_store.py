@@ -135,7 +135,7 @@ def _remote(endpoint: Endpoint, request: QueryRequest) -> Payload:
     checked = parse_check(request)
     if checked.error or request.check_only:
         return checked
-    text = (_header() if request.prefixes else f"BASE <{QUERY_BASE}>\n") + request.text
+    text = (_header() if request.declare_prefixes else f"BASE <{QUERY_BASE}>\n") + request.text
     limits = request.limits
     cap = limits.max_result_bytes * 2 + 65536  # encodings add quotes, tags and structure
     try:
