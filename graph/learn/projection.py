@@ -39,11 +39,12 @@ import networkx as nx
 from rdflib import URIRef
 
 from graph.errors import EntityNotFound, InvalidRequest
-from graph.namespace import curie
+from graph.namespace import RELATIONS, curie
 from graph.store import Store
+from graph.store.terms import to_nt
 
 __all__ = ["node_attributes", "local_graph", "steps_graph", "ball", "to_networkx", "require_entity",
-           "WHOLE_PROJECTION_LIMIT", "DEFAULT_BUDGET"]
+           "degrees", "WHOLE_PROJECTION_LIMIT", "DEFAULT_BUDGET"]
 
 #: The largest store (in entities) that :func:`to_networkx` projects whole.
 WHOLE_PROJECTION_LIMIT = 20_000
@@ -51,6 +52,7 @@ WHOLE_PROJECTION_LIMIT = 20_000
 DEFAULT_BUDGET = 200_000
 
 _whole: "weakref.WeakKeyDictionary[Store, nx.MultiDiGraph]" = weakref.WeakKeyDictionary()
+_RELATION_SET = frozenset(RELATIONS)
 
 
 def require_entity(kg: Store, node) -> URIRef:
@@ -100,13 +102,83 @@ def local_graph(kg: Store, nodes: Iterable, *, relations: Collection[str] | None
     for n in keep:
         G.add_node(str(n), **node_attributes(kg, n))
     edges = set()
-    for n in keep:
-        for s, p, o in kg.edges(n):
-            if str(s) in G and str(o) in G and (rels is None or str(p) in rels):
-                edges.add((str(p), str(s), str(o)))
+    if kg.is_small:
+        for n in keep:
+            for s, p, o in kg.edges(n):
+                if str(s) in G and str(o) in G and (rels is None or str(p) in rels):
+                    edges.add((str(p), str(s), str(o)))
+    else:  # the out-edges of the kept nodes in a few queries, not every edge of every hub
+        wanted = {str(n) for n in keep}
+        for chunk in _chunks(keep, 400):
+            values = " ".join(to_nt(n) for n in chunk)
+            for s, p, o in kg.select_text(f"""SELECT ?s ?p ?o WHERE {{
+                    VALUES ?s {{ {values} }} ?s ?p ?o FILTER(isIRI(?o)) }}"""):
+                if o in wanted and (rels is None or p in rels) and URIRef(p) in _RELATION_SET:
+                    edges.add((p, s, o))
     for p, s, o in sorted(edges):
         G.add_edge(s, o, key=p, predicate=p, label=kg.label(URIRef(p)))
     return G
+
+
+def _rels(rels) -> str:
+    """The relations as a FILTER(?p IN (…)) list. Not a VALUES block: joined with a VALUES of
+    nodes, Oxigraph would scan every triple of each predicate instead of reading the node's own."""
+    return ", ".join(to_nt(URIRef(p)) for p in (sorted(rels) if rels is not None else RELATIONS))
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def degrees(kg: Store, nodes: Iterable, *, relations: Collection[str] | None = None) -> dict:
+    """How many content relations touch each node: one grouped query per 400 nodes."""
+    out: dict = {}
+    rels = None if relations is None else {str(r) for r in relations}
+    for chunk in _chunks(list(nodes), 400):
+        values = " ".join(to_nt(n) for n in chunk)
+        for n, d in kg.select_text(f"""SELECT ?n (COUNT(*) AS ?d) WHERE {{
+                VALUES ?n {{ {values} }} {{ ?n ?p ?x }} UNION {{ ?x ?p ?n }}
+                FILTER(?p IN ({_rels(rels)}) && isIRI(?x)) }} GROUP BY ?n"""):
+            out[URIRef(n)] = int(d)
+    return out
+
+
+def _ring(kg: Store, frontier: list, rels, limit: int) -> tuple[list, bool]:
+    """The IRIs one content relation away from any node of ``frontier`` (a few queries)."""
+    found: dict = {}
+    for chunk in _chunks(frontier, 400):
+        values = " ".join(to_nt(n) for n in chunk)
+        rows = kg.select_text(f"""SELECT DISTINCT ?x WHERE {{
+            VALUES ?m {{ {values} }} {{ ?m ?p ?x }} UNION {{ ?x ?p ?m }}
+            FILTER(?p IN ({_rels(rels)}) && isIRI(?x)) }} LIMIT {limit + 1}""")
+        for (x,) in rows:
+            found[x] = None
+        if len(found) > limit:
+            return [URIRef(x) for x in list(found)[:limit]], False
+    return sorted(URIRef(x) for x in found), True
+
+
+def _ball_batched(kg, start, radius, rels, classes, budget, keep) -> tuple[dict, bool]:
+    distance = {start: 0}
+    frontier = [start]
+    for hop in range(1, radius + 1):
+        if not frontier:
+            break
+        found, complete = _ring(kg, frontier, rels, max(1, budget // 20 - len(distance)))
+        nxt = []
+        for v in found:
+            if v in distance:
+                continue
+            cls = kg.class_of(v)
+            if cls is None or (classes is not None and v != keep and str(cls) not in classes):
+                continue
+            distance[v] = hop
+            nxt.append(v)
+        if not complete:
+            return distance, False
+        frontier = nxt
+    return distance, True
 
 
 def ball(kg: Store, node, radius: int, *, relations: Collection[str] | None = None,
@@ -120,6 +192,8 @@ def ball(kg: Store, node, radius: int, *, relations: Collection[str] | None = No
     """
     rels = None if relations is None else {str(r) for r in relations}
     start = URIRef(str(node))
+    if not kg.is_small:
+        return _ball_batched(kg, start, radius, rels, classes, budget, keep)
     distance = {start: 0}
     frontier = [start]
     read = 0

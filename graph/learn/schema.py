@@ -24,6 +24,7 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from graph.namespace import CM, RELATIONS
+from graph.learn.stats import instance_counts, relation_counts
 from graph.store import Store
 
 __all__ = ["ClassInfo", "RelationInfo", "class_table", "relation_table", "class_union",
@@ -65,15 +66,17 @@ def class_union(kg: Store, node) -> list[URIRef]:
 
 def class_table(kg: Store) -> list[ClassInfo]:
     """The entity classes, sorted by label, with definitions and entity counts."""
+    counts = instance_counts(kg)
     rows = []
     for cls in kg.entity_classes:
         rows.append(ClassInfo(cls, kg.label(cls), str(kg.value(cls, SKOS.definition) or ""),
-                              len(set(kg.subjects(RDF.type, cls)))))
+                              counts.get(cls, 0)))
     return sorted(rows, key=lambda c: c.label.lower())
 
 
 def relation_table(kg: Store) -> list[RelationInfo]:
     """The content relations, sorted by label, with readings, domain, range and use counts."""
+    counts = relation_counts(kg)
     rows = []
     for p in RELATIONS:
         g = kg
@@ -82,7 +85,7 @@ def relation_table(kg: Store) -> list[RelationInfo]:
             str(g.value(p, SKOS.definition) or ""),
             [kg.label(c) for c in class_union(kg, g.value(p, RDFS.domain))],
             [kg.label(c) for c in class_union(kg, g.value(p, RDFS.range))],
-            len(list(g.subject_objects(p)))))
+            counts.get(p, 0)))
     return sorted(rows, key=lambda r: r.label)
 
 

@@ -8,6 +8,7 @@ True
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,7 +19,7 @@ from graph.namespace import CM, RELATIONS
 from graph.store import Store
 from graph.store.terms import to_nt
 
-__all__ = ["GraphStats", "graph_stats"]
+__all__ = ["GraphStats", "graph_stats", "instance_counts", "relation_counts"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,32 @@ class GraphStats:
     sections: int
     notes: int
     xrefs: int
+
+
+_counts: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
+
+
+def instance_counts(kg: Store) -> dict[URIRef, int]:
+    """Instances of each entity class (every rdf:type counted), once per store, cached."""
+    cache = _counts.setdefault(kg, {})
+    if "classes" not in cache:
+        values = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
+        rows = kg.select(f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+            VALUES ?c {{ {values} }} ?e a ?c }} GROUP BY ?c""")
+        cache["classes"] = {c: int(n) for c, n in rows}
+    return cache["classes"]
+
+
+def relation_counts(kg: Store) -> dict[URIRef, int]:
+    """Uses of each content relation (distinct triples), once per store, cached."""
+    cache = _counts.setdefault(kg, {})
+    if "relations" not in cache:
+        values = " ".join(to_nt(p) for p in RELATIONS)
+        rows = kg.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+            SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}
+        }} GROUP BY ?p""")
+        cache["relations"] = {p: int(n) for p, n in rows}
+    return cache["relations"]
 
 
 def _count(kg: Store, where: str) -> int:
@@ -53,11 +80,7 @@ def graph_stats(kg: Store) -> GraphStats:
                                                   FILTER(isIRI(?e)) }} GROUP BY ?e
     }} GROUP BY ?cls""")
     classes = Counter({kg.label(URIRef(str(c))): int(n) for c, n in per_class})
-    relation_values = " ".join(to_nt(p) for p in RELATIONS)
-    per_relation = kg.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
-        SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {relation_values} }} ?s ?p ?o }}
-    }} GROUP BY ?p""")
-    kinds = Counter({kg.label(p): int(n) for p, n in per_relation})
+    kinds = Counter({kg.label(p): n for p, n in relation_counts(kg).items()})
     xref_values = " ".join(to_nt(p) for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch,
                                               SKOS.broadMatch, SKOS.relatedMatch))
     return GraphStats(

@@ -32,6 +32,8 @@ __all__ = ["Store", "Source", "QueryRequest", "Payload", "Limits", "DEFAULT_LIMI
 
 #: Stores up to this many triples may be copied whole into rdflib (SHACL validation, exports).
 WHOLE_GRAPH_LIMIT = 500_000
+#: Stores up to this many triples count as small (see :attr:`Store.is_small`).
+SMALL_STORE = 100_000
 
 
 class Rows(list):
@@ -140,8 +142,6 @@ class Store(ABC):
 
     #: The descriptor scheme of the backend ("oxigraph", "rdflib", "sparql").
     scheme = ""
-    #: Whether whole-graph work (SHACL validation, exporting every triple) is cheap enough to do.
-    small = True
 
     def __init__(self, descriptor: str, sources: Sequence[Source] = ()):
         self.descriptor = descriptor
@@ -198,6 +198,12 @@ class Store(ABC):
 
     def close(self) -> None:
         """Release worker processes and handles; the store is unusable afterwards."""
+
+    @property
+    def is_small(self) -> bool:
+        """A store of at most :data:`SMALL_STORE` triples: per-node Python walks are cheap there;
+        bigger stores batch their reads into a few queries (:mod:`graph.learn.projection`)."""
+        return len(self) <= SMALL_STORE
 
     def to_graph(self):
         """The union as one flat rdflib Graph (a copy; small stores only, as :meth:`to_dataset`)."""

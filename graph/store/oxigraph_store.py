@@ -72,7 +72,6 @@ class OxigraphStore(Store):
         self._store = store
         self.path = path
         self._count: int | None = None
-        self.small = path is None
         self.pool = WorkerPool(lambda ctx, req: run_on_oxigraph(ctx, req),
                                init=_worker_store(path, store if path is None else None),
                                size=workers, memory_mb=memory_mb)

@@ -157,7 +157,6 @@ class SparqlStore(Store):
     """A Causemap dataset served by a SPARQL 1.1 Protocol endpoint (read-only)."""
 
     scheme = "sparql"
-    small = False
 
     def __init__(self, url: str, *, workers: int = 3, memory_mb: int = 512,
                  timeout: float = 30.0):

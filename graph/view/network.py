@@ -19,20 +19,23 @@ Examples
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Iterable
 
 import networkx as nx
 from rdflib import URIRef
 
 from graph.errors import EntityNotFound
-from graph.learn.projection import (WHOLE_PROJECTION_LIMIT, ball, local_graph, require_entity,
-                                    to_networkx)
+from graph.learn.projection import (WHOLE_PROJECTION_LIMIT, ball, degrees, local_graph,
+                                    require_entity, to_networkx)
+from graph.learn.stats import instance_counts
 from graph.namespace import RELATIONS, curie
 from graph.store import Store
 
 __all__ = ["neighbourhood", "bounded_view", "BoundedView", "DEFAULT_MAX_NODES", "hubs_by_degree"]
 
 DEFAULT_MAX_NODES = 300
+_hubs: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
 #: Nodes whose degree is read to rank a large view; the rest are ranked by label.
 _RANKED = 3000
 
@@ -144,9 +147,9 @@ def hubs_by_degree(kg: Store, limit: int) -> list[URIRef]:
     A small store ranks its whole projection; a large one asks the engine for the top of a
     GROUP BY (one query, cached with the store).
     """
-    cache = kg.__dict__.setdefault("_hubs_by_degree", {})
+    cache = _hubs.setdefault(kg, {})
     if limit not in cache:
-        if len(kg.entities()) <= WHOLE_PROJECTION_LIMIT:
+        if sum(instance_counts(kg).values()) <= WHOLE_PROJECTION_LIMIT:
             U = to_networkx(kg).to_undirected(as_view=True)
             order = sorted(U.nodes, key=lambda n: (-U.degree(n), U.nodes[n]["label"]))
             cache[limit] = [URIRef(n) for n in order[:limit]]
@@ -179,15 +182,18 @@ def _store_view(kg: Store, *, focus, radius, classes, relations, max_nodes,
     if focus is None:
         order = [n for n in hubs_by_degree(kg, max_nodes + 1000)
                  if wanted is None or str(kg.class_of(n)) in wanted]
-        distance, complete = {n: 0 for n in order}, len(kg.entities()) <= WHOLE_PROJECTION_LIMIT
-        total_guess = len(kg.entities_of(URIRef(c) for c in wanted)) if wanted else \
-            len(kg.entities())
+        counts = instance_counts(kg)
+        total_guess = sum(n for c, n in counts.items() if wanted is None or str(c) in wanted)
+        distance, complete = {n: 0 for n in order}, total_guess <= WHOLE_PROJECTION_LIMIT
     else:
         centre = require_entity(kg, focus)
         distance, complete = ball(kg, centre, radius, relations=rels, classes=wanted,
                                   keep=centre)
         ranked = sorted(distance, key=lambda n: distance[n])[:_RANKED]
-        degree = {n: _filtered_degree(kg, n, rels, wanted, centre) for n in ranked}
+        if kg.is_small:
+            degree = {n: _filtered_degree(kg, n, rels, wanted, centre) for n in ranked}
+        else:  # one grouped query; the class filter is left out of the ranking here
+            degree = degrees(kg, ranked, relations=rels)
         order = sorted(distance, key=lambda n: (distance[n], -degree.get(n, 0),
                                                 kg.label(n)))
         total_guess = None
