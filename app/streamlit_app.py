@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.state import get_kg  # noqa: E402
+from graph.learn.stats import entity_count  # noqa: E402
 from app.ui import DISCLAIMER  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -51,7 +52,7 @@ for section, file, title, icon, url in PAGES:
 kg = get_kg()
 with st.sidebar:
     st.markdown("### Causemap")
-    st.caption(f"{len(kg.entities())} entities · {len(kg):,} triples")
+    st.caption(f"{entity_count(kg):,} entities · {len(kg):,} triples")
     st.info(DISCLAIMER, icon=":material/school:")
 
 st.navigation(sections).run()

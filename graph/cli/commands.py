@@ -14,7 +14,7 @@ from typing import List, Optional
 
 import typer
 
-from graph.cli.common import (EXIT_CHECK_FAILED, BadInput, app, fail, save_search_index, state,
+from graph.cli.common import (EXIT_CHECK_FAILED, BadInput, app, fail, prepare_store, state,
                               write_output)
 
 # -- query ---------------------------------------------------------------------------------------
@@ -112,7 +112,7 @@ def load(
     report = build_store(path, state.data, progress=progress)
     if sys.stderr.isatty():
         typer.echo("\rindexing names for search…" + " " * 30, nl=False, err=True)
-    save_search_index(report.path)
+    prepare_store(report.path)
     if sys.stderr.isatty():
         typer.echo("\r" + " " * 60 + "\r", nl=False, err=True)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "

@@ -97,14 +97,20 @@ def _global(
 
 
 
-def save_search_index(path) -> None:
-    """Prebuild the search index of a store just made at ``path`` (a second or two, once), so
-    that no later command or app start builds it again."""
+def prepare_store(path) -> None:
+    """Compute, once, what a store just made at ``path`` needs at every start — its search index
+    and its whole-store facts (counts, the best-connected entities) — and keep them in its folder,
+    so that no later command or app start computes them again (a few seconds on the HPO graph)."""
     from graph.learn.search import save_index
+    from graph.learn.stats import entity_count, instance_counts, relation_counts
     from graph.store.oxigraph_store import OxigraphStore
+    from graph.view.network import hubs_by_degree
 
     kg = OxigraphStore.open(path, workers=1)
     try:
         save_index(kg, path)
+        len(kg), entity_count(kg), instance_counts(kg), relation_counts(kg)
+        hubs_by_degree(kg, 1)
+        kg.save_facts()
     finally:
         kg.close()

@@ -15,7 +15,7 @@ from typing import Optional
 
 import typer
 
-from graph.cli.common import BadInput, app, save_search_index, state
+from graph.cli.common import BadInput, app, prepare_store, state
 
 __all__ = ["import_hpo"]
 
@@ -71,6 +71,6 @@ def import_hpo(
     report = import_hpo_store(path, include_article=article, sample=sample, progress=progress)
     for bar in bars.values():
         bar.render_finish()
-    save_search_index(report.path)
+    prepare_store(report.path)
     typer.echo(report.summary())
     typer.echo(f"explore it with: causemap --store oxigraph:{report.path} app")

@@ -8,7 +8,6 @@ True
 
 from __future__ import annotations
 
-import weakref
 from collections import Counter
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ from graph.namespace import CM, RELATIONS
 from graph.store import Store
 from graph.store.terms import to_nt
 
-__all__ = ["GraphStats", "graph_stats", "instance_counts", "relation_counts"]
+__all__ = ["GraphStats", "graph_stats", "instance_counts", "relation_counts", "entity_count"]
 
 
 @dataclass(frozen=True)
@@ -37,30 +36,32 @@ class GraphStats:
     xrefs: int
 
 
-_counts: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
-
-
 def instance_counts(kg: Store) -> dict[URIRef, int]:
-    """Instances of each entity class (every rdf:type counted), once per store, cached."""
-    cache = _counts.setdefault(kg, {})
-    if "classes" not in cache:
+    """Instances of each entity class (every rdf:type counted), once per store (:meth:`Store.fact`)."""
+    def compute():
         values = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
-        rows = kg.select(f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-            VALUES ?c {{ {values} }} ?e a ?c }} GROUP BY ?c""")
-        cache["classes"] = {c: int(n) for c, n in rows}
-    return cache["classes"]
+        return {c: int(n) for c, n in kg.select_text(f"""SELECT ?c (COUNT(DISTINCT ?e) AS ?n)
+            WHERE {{ VALUES ?c {{ {values} }} ?e a ?c }} GROUP BY ?c""")}
+    return {URIRef(c): n for c, n in kg.fact("instance_counts", compute).items()}
+
+
+def entity_count(kg: Store) -> int:
+    """Distinct curated entities (of any entity class), once per store, cached."""
+    def compute():
+        values = " ".join(to_nt(c) for c in sorted(kg.entity_classes, key=str))
+        return _count(kg, f"SELECT DISTINCT ?e WHERE {{ VALUES ?c {{ {values} }} "
+                          "?e a ?c FILTER(isIRI(?e)) }")
+    return kg.fact("entity_count", compute)
 
 
 def relation_counts(kg: Store) -> dict[URIRef, int]:
-    """Uses of each content relation (distinct triples), once per store, cached."""
-    cache = _counts.setdefault(kg, {})
-    if "relations" not in cache:
+    """Uses of each content relation (distinct triples), once per store (:meth:`Store.fact`)."""
+    def compute():
         values = " ".join(to_nt(p) for p in RELATIONS)
-        rows = kg.select(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
+        return {p: int(n) for p, n in kg.select_text(f"""SELECT ?p (COUNT(*) AS ?n) WHERE {{
             SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}
-        }} GROUP BY ?p""")
-        cache["relations"] = {p: int(n) for p, n in rows}
-    return cache["relations"]
+        }} GROUP BY ?p""")}
+    return {URIRef(p): n for p, n in kg.fact("relation_counts", compute).items()}
 
 
 def _count(kg: Store, where: str) -> int:

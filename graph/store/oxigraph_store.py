@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -32,7 +33,10 @@ from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failur
 from graph.store.terms import from_ox, to_ox
 from graph.store.workers import WorkerPool
 
-__all__ = ["OxigraphStore", "load_file"]
+__all__ = ["OxigraphStore", "load_file", "FACTS"]
+
+#: The file beside an on-disk store that keeps its whole-store aggregates (:meth:`Store.fact`).
+FACTS = "store-facts.json"
 
 
 def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False) -> None:
@@ -72,6 +76,11 @@ class OxigraphStore(Store):
         self._store = store
         self.path = path
         self._count: int | None = None
+        if path is not None:
+            try:
+                self._facts.update(json.loads((Path(path) / FACTS).read_text(encoding="utf-8")))
+            except (OSError, ValueError):
+                pass  # none saved yet: computed on first use
         self.pool = WorkerPool(lambda ctx, req: run_on_oxigraph(ctx, req),
                                init=_worker_store(path, store if path is None else None),
                                size=workers, memory_mb=memory_mb)
@@ -129,6 +138,11 @@ class OxigraphStore(Store):
     def close(self) -> None:
         self.pool.close()
 
+    def save_facts(self) -> None:
+        if self.path is not None:
+            (Path(self.path) / FACTS).write_text(json.dumps(self._facts, sort_keys=True),
+                                                  encoding="utf-8")
+
     # -- primitives ----------------------------------------------------------------------------
 
     def triples(self, s=None, p=None, o=None) -> Iterator[tuple]:
@@ -163,8 +177,8 @@ class OxigraphStore(Store):
         return decode_payload(payload)
 
     def __len__(self) -> int:
-        if self._count is None:
-            self._count = len(self._store)
+        if self._count is None:  # Oxigraph counts by scanning: once per store
+            self._count = self.fact("triples", lambda: len(self._store))
         return self._count
 
     def dump(self, fmt: str = "trig") -> bytes:

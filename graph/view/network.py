@@ -19,7 +19,6 @@ Examples
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Collection, Iterable
 
 import networkx as nx
@@ -35,7 +34,8 @@ from graph.store import Store
 __all__ = ["neighbourhood", "bounded_view", "BoundedView", "DEFAULT_MAX_NODES", "hubs_by_degree"]
 
 DEFAULT_MAX_NODES = 300
-_hubs: "weakref.WeakKeyDictionary[Store, dict]" = weakref.WeakKeyDictionary()
+#: How many of the best-connected entities a large store keeps ranked.
+_HUBS = 2000
 #: Nodes whose degree is read to rank a large view; the rest are ranked by label.
 _RANKED = 3000
 
@@ -147,19 +147,18 @@ def hubs_by_degree(kg: Store, limit: int) -> list[URIRef]:
     A small store ranks its whole projection; a large one asks the engine for the top of a
     GROUP BY (one query, cached with the store).
     """
-    cache = _hubs.setdefault(kg, {})
-    if limit not in cache:
-        if sum(instance_counts(kg).values()) <= WHOLE_PROJECTION_LIMIT:
-            U = to_networkx(kg).to_undirected(as_view=True)
-            order = sorted(U.nodes, key=lambda n: (-U.degree(n), U.nodes[n]["label"]))
-            cache[limit] = [URIRef(n) for n in order[:limit]]
-        else:
-            values = " ".join(f"<{p}>" for p in RELATIONS)
-            rows = kg.select(f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{
-                VALUES ?p {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} FILTER(isIRI(?o))
-            }} GROUP BY ?x ORDER BY DESC(?d) LIMIT {int(limit) * 2}""")
-            cache[limit] = [r[0] for r in rows if kg.class_of(r[0]) is not None][:limit]
-    return cache[limit]
+    if sum(instance_counts(kg).values()) <= WHOLE_PROJECTION_LIMIT:
+        U = to_networkx(kg).to_undirected(as_view=True)
+        order = sorted(U.nodes, key=lambda n: (-U.degree(n), U.nodes[n]["label"]))
+        return [URIRef(n) for n in order[:limit]]
+
+    def compute():  # the top of the ranking, once per store (kept beside an on-disk store)
+        values = " ".join(f"<{p}>" for p in RELATIONS)
+        rows = kg.select_text(f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{
+            VALUES ?p {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} FILTER(isIRI(?o))
+        }} GROUP BY ?x ORDER BY DESC(?d) ?x LIMIT {_HUBS * 2}""")
+        return [x for x, _ in rows if kg.class_of(URIRef(x)) is not None][:_HUBS]
+    return [URIRef(x) for x in kg.fact("hubs_by_degree", compute)[:limit]]
 
 
 def _filtered_degree(kg: Store, node, rels, classes, focus) -> int:
