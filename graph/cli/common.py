@@ -113,6 +113,8 @@ def prepare_store(path) -> None:
         len(kg), entity_count(kg), instance_counts(kg), relation_counts(kg)
         hubs_by_degree(kg, 1)
         organ_systems(kg)
+        from graph.learn.quiz_hpo import prepare as prepare_quiz
+        prepare_quiz(kg)
         kg.save_facts()
     finally:
         kg.close()

@@ -379,6 +379,11 @@ def make_quiz(kg: Store, n: int = 10, seed: int = 0,
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    if not kg.is_small:
+        # The curated pools walk the whole projection: on a big graph, ask from its annotations.
+        from graph.learn.quiz_hpo import has_annotations, hpo_quiz
+        if has_annotations(kg):
+            return hpo_quiz(kg, n, seed)
     kinds = list(kinds)
     for kind in kinds:
         if kind not in _POOLS:
