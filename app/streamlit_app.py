@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.state import get_kg  # noqa: E402
-from app.ui import DISCLAIMER  # noqa: E402
+from app.ui import GLOBAL_CSS  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
@@ -49,9 +49,7 @@ for section, file, title, icon, url in PAGES:
                     default=(file == "explore.py")))
 
 kg = get_kg()
-with st.sidebar:
-    st.markdown("### Causemap")
-    st.caption(f"{len(kg.entities())} entities · {len(kg):,} triples")
-    st.info(DISCLAIMER, icon=":material/school:")
-
-st.navigation(sections).run()
+st.html(GLOBAL_CSS)  # the app's own stylesheet (constants only): readable captions
+# Each page says once, at its top, that Causemap is for learning, not diagnosis; the sidebar keeps
+# to the page's own controls (Explore's search is its first item, above the fold).
+st.navigation(sections, position="top").run()

@@ -24,6 +24,9 @@ if "hubs_init" not in S:
     S.hubs_init = True
     wanted = st.query_params.get("measure")
     S.hubs_measure = wanted if wanted in MEASURE_TITLES else "betweenness"
+    if wanted and wanted not in MEASURE_TITLES:
+        st.warning(f"The link's measure={markdown_text(wanted[:40])} is not one of "
+                   f"{', '.join(MEASURE_TITLES)}: showing betweenness.")
     S.hubs_top = 15
 
 st.title("Hubs and bridges")
@@ -73,6 +76,8 @@ chart = alt.Chart(df).mark_bar().encode(
     tooltip=["entity", "class", "degree", "betweenness", "cut point"],
 )
 st.altair_chart(chart.properties(height=24 * len(df) + 30), width="stretch")
+# The chosen measure is explained above the chart; the table's other columns here, once each.
 for name, meaning in MEASURES.items():
-    st.markdown(f"**{name.replace('_', ' ').capitalize()}**: {markdown_text(meaning)}")
+    if name != measure:
+        st.markdown(f"**{name.replace('_', ' ').capitalize()}**: {markdown_text(meaning)}")
 st.dataframe(df, hide_index=True, width="stretch")

@@ -11,6 +11,16 @@ and tooltips reach the browser as plain strings that the page's script wraps in 
 safe "muted" scheme *and* its own shape, so the classes stay apart without colour vision too.
 Layout options are tuned for speed (straight edges, a short stabilisation, physics switched off once
 the layout has settled): ``bench/bench_layout.py`` measures them against pyvis's defaults.
+
+Legibility is decided here and in the browser together. Here: node labels are 14 canvas units
+(:data:`NODE_FONT`), drawn in ink that meets WCAG AA (4.5:1) against what is behind them: the
+shape's fill for the two shapes that hold their label (ellipse, box), the white canvas and a white
+halo for the others (:func:`label_contrast` checks every class and role); views of more than
+:data:`LOD_NODES` nodes keep full labels for the focus, the selection and its neighbours and the
+best-connected nodes, and give the rest smaller labels that vis-network hides until the student
+zooms in (level of detail). In the browser (:mod:`app.network_component`): the layout is scaled so
+that the first view is drawn at scale 1, that is at 14 CSS px per label, and edge labels are shown
+only where they do not collide (the selected node's always, the rest on hover).
 """
 
 from __future__ import annotations
@@ -26,6 +36,10 @@ from typing import Any, NamedTuple
 
 __all__ = [
     "CLASS_STYLE",
+    "NODE_FONT",
+    "LOD_NODES",
+    "label_contrast",
+    "contrast_ratio",
     "OTHER_STYLE",
     "ClassStyle",
     "class_style",
@@ -42,7 +56,18 @@ __all__ = [
 CM_BASE = "https://w3id.org/causemap/"
 ASSETS = Path(__file__).with_name("assets")
 MAX_LABEL_CHARS = 60
-LAYOUT_SEED = 7  # a fixed seed: the same view gets the same layout, so a shared link looks the same
+LAYOUT_SEED = 7
+#: Node label size in canvas units; the browser draws the first view at scale 1, so also CSS px.
+NODE_FONT = 14
+EDGE_FONT = 12
+#: Views bigger than this label only their major nodes at first (level of detail).
+LOD_NODES = 100
+#: How many of the best-connected nodes keep a full label in a level-of-detail view.
+MAJOR_LABELS = 60
+#: Minor nodes' labels: smaller, and hidden by vis-network below 12 on-screen px (``drawThreshold``
+#: hides a label whose size on screen is under the threshold minus one).
+MINOR_FONT = 11
+MINOR_DRAW_THRESHOLD = 13  # a fixed seed: the same view gets the same layout, so a shared link looks the same
 
 
 class ClassStyle(NamedTuple):
@@ -74,6 +99,11 @@ OTHER_STYLE = ClassStyle("Other", "#FFFFFF", "dot")  # white with a grey border:
 
 _FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 _TEXT = "#1f2328"
+_TEXT_DIM = "#57606a"  # 6.4:1 on white: a dimmed label stays readable (WCAG AA)
+_EDGE_TEXT = "#4a4a4a"
+_CANVAS = "#ffffff"
+#: Shapes that draw their label on their own fill; every other shape draws it below, on the canvas.
+LABEL_INSIDE = frozenset({"ellipse", "box", "circle", "database", "text"})
 _EDGE = "#8c8c8c"
 _EDGE_STRONG = "#3d3d3d"
 _SELECTED_BORDER = "#111111"
@@ -169,10 +199,44 @@ def _luminance(colour: str) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def contrast_ratio(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1)
+    21.0
+    >>> round(contrast_ratio("#CC6677", "#000000"), 2)
+    5.73
+    """
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def _ink_on(colour: str) -> str:
-    """Black or white, whichever contrasts more with ``colour`` (WCAG contrast ratio)."""
-    lum = _luminance(colour)
-    return _TEXT if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+    """Black or white, whichever contrasts more with ``colour`` (WCAG contrast ratio).
+
+    Pure black, not the page's near-black: on Tol's rose (#CC6677, the conditions) near-black reaches
+    only 4.3:1, black 5.7:1.
+    """
+    return "#000000" if contrast_ratio(colour, "#000000") >= contrast_ratio(colour, "#ffffff") \
+        else "#ffffff"
+
+
+def label_contrast(item: Mapping[str, Any]) -> float:
+    """The contrast ratio of a vis-network node item's label against what is drawn behind it.
+
+    Behind a label is the node's fill for shapes in :data:`LABEL_INSIDE`, else the white canvas
+    (the label's white halo keeps edges from running through the text).
+
+    >>> import networkx as nx
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("c", label="Bell's palsy", cls="https://w3id.org/causemap/Condition")
+    >>> round(label_contrast(to_vis_data(G)["nodes"][0]), 2)
+    5.73
+    """
+    font = item.get("font") or {}
+    ink = font.get("color", _TEXT)
+    behind = item["color"]["background"] if item.get("shape") in LABEL_INSIDE else _CANVAS
+    return contrast_ratio(ink, behind)
 
 
 def _marker_image(fill: str, border: str, border_width: float) -> str:
@@ -230,9 +294,10 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
             "size": 14,
-            "font": {"face": _FONT_FACE, "size": 14, "color": _TEXT,
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "widthConstraint": {"maximum": 180},
+            "font": {"face": _FONT_FACE, "size": NODE_FONT, "color": _TEXT,
+                     "strokeWidth": 4, "strokeColor": _CANVAS},
+            # Long names wrap onto a second line rather than run across their neighbours.
+            "widthConstraint": {"maximum": 150},
             "shapeProperties": {"interpolation": False},
         },
         "edges": {
@@ -244,8 +309,8 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "width": 1.2,
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,
-            "font": {"face": _FONT_FACE, "size": 11, "color": "#4a4a4a", "align": "horizontal",
-                     "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": _FONT_FACE, "size": EDGE_FONT, "color": _EDGE_TEXT,
+                     "align": "horizontal", "strokeWidth": 4, "strokeColor": _CANVAS},
             "labelHighlightBold": False,
         },
         "physics": {
@@ -263,14 +328,17 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "maxVelocity": 60,
             "minVelocity": 1.5,
             "timestep": 0.6,
+            # The browser fits the settled layout itself, at a readable scale.
             "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 25,
-                              "fit": True},
+                              "fit": False},
         },
         "interaction": {
             "hover": True,
             "tooltipDelay": 150,
             "hideEdgesOnDrag": True,
             "hideEdgesOnZoom": big,
+            # The component draws its own zoom, fit and find controls and handles the keyboard
+            # itself (vis-network's keyboard handler listens to the whole window).
             "navigationButtons": False,
             "keyboard": False,
             "multiselect": False,
@@ -295,23 +363,38 @@ def _local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
+def _short_id(node: str) -> str:
+    from graph.namespace import curie  # the namespace table; cheap, but only needed here
+
+    return curie(node)
+
+
 def _node_tooltip(node: str, attrs: Mapping[str, Any], style: ClassStyle) -> str:
+    """Name, class and short id (``cm:Hypocalcemia``, not the full IRI), then the definition."""
     label = " ".join(str(attrs.get("label") or _local_name(node)).split())
     cls_label = attrs.get("cls_label") or style.label
-    lines = [label, f"{cls_label} · {node}"]
+    lines = [label, f"{cls_label} · {_short_id(node)}"]
     if attrs.get("title"):
         lines.append(str(attrs["title"]).strip())
     return "\n".join(lines)
 
 
-def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> dict[str, Any]:
-    """One vis-network node; ``role`` is ``"selected"``, ``"highlight"``, ``"dim"`` or ``"plain"``."""
+def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str, *,
+               focus: bool = False, minor: bool = False) -> dict[str, Any]:
+    """One vis-network node.
+
+    ``role`` is ``"selected"``, ``"highlight"``, ``"dim"`` or ``"plain"``; ``focus`` marks the
+    view's centre (drawn with a double ring by the component); ``minor`` gives a level-of-detail
+    label that shows only when zoomed in.
+    """
     style = class_style(attrs.get("cls"))
     fill = style.colour
     border = _mix(fill, "#000000", 0.35) if style is not OTHER_STYLE else "#8c8c8c"
-    font: dict[str, Any] = {}
-    if style.shape in ("ellipse", "box"):  # label drawn on the fill
-        font = {"color": _ink_on(fill), "strokeWidth": 0}
+    if role == "dim":
+        fill, border = _mix(fill, "#ffffff", _DIM_MIX), _mix(border, "#ffffff", _DIM_MIX)
+    inside = style.shape in LABEL_INSIDE
+    font: dict[str, Any] = {"color": _ink_on(fill), "strokeWidth": 0} if inside else \
+        {"color": _TEXT_DIM if role == "dim" else _TEXT}
     item: dict[str, Any] = {
         "label": _clean_label(attrs.get("label"), _local_name(node)),
         "title": _node_tooltip(node, attrs, style),
@@ -319,25 +402,29 @@ def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> d
         "color": {"background": fill, "border": border,
                   "highlight": {"background": fill, "border": _SELECTED_BORDER},
                   "hover": {"background": fill, "border": _SELECTED_BORDER}},
-        "size": round(12 + 3 * math.sqrt(min(degree, 25)), 1),
+        "size": round(8 + 2.5 * math.sqrt(min(degree, 25)), 1),
         "cls": attrs.get("cls") or "",
+        "clsLabel": attrs.get("cls_label") or style.label,
+        "curie": _short_id(node),
     }
     if role == "selected":
         item["borderWidth"] = 4
         item["color"]["border"] = _SELECTED_BORDER
-        item["size"] += 8
+        item["size"] += 6
         item["shadow"] = {"enabled": True, "color": "rgba(0,0,0,0.45)", "size": 16, "x": 0, "y": 0}
-        font = {**font, "size": 17}
+        font["size"] = NODE_FONT + 2
+        item["isSelected"] = True
     elif role == "highlight":
         item["borderWidth"] = 2.5
-    elif role == "dim":
-        dimmed = _mix(fill, "#ffffff", _DIM_MIX)
-        item["color"] = {"background": dimmed, "border": _mix(border, "#ffffff", _DIM_MIX),
-                         "highlight": {"background": fill, "border": _SELECTED_BORDER},
-                         "hover": {"background": fill, "border": _SELECTED_BORDER}}
-        font = {**font, "color": "#b4b4b4"}
-    if font:
-        item["font"] = font
+    if focus:
+        item["isFocus"] = True
+        item["borderWidth"] = max(item.get("borderWidth", 1.5), 3)
+        font["size"] = NODE_FONT + 2
+    elif minor and role != "selected":
+        item["minor"] = True
+        font["size"] = MINOR_FONT
+        item["scaling"] = {"label": {"drawThreshold": MINOR_DRAW_THRESHOLD}}
+    item["font"] = font
     if style.shape == "chromosome":
         colours = item["color"]
         width = item.get("borderWidth", 1.5) * 1.6
@@ -358,7 +445,7 @@ def _edge_groups(G) -> dict[tuple[str, str], list[str]]:
 
 
 def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = (),
-                physics: bool = True) -> dict[str, Any]:
+                focus: str | None = None, physics: bool = True) -> dict[str, Any]:
     """Style a networkx graph as vis-network data: ``{"nodes": [...], "edges": [...], "options": {...}}``.
 
     Nodes are the graph's nodes (ids are the IRI strings), styled by class (:data:`CLASS_STYLE`);
@@ -379,6 +466,9 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
         Nodes to emphasise (a path, say). When empty and ``selected`` is given, the selected node's
         direct neighbours are emphasised. When anything is selected or highlighted, all other
         nodes and the edges not between emphasised nodes are dimmed. Unknown ids are ignored.
+    focus : str, optional
+        The view's centre, marked (``"isFocus": true``; the component draws a double ring) so that
+        it can be found in a view of three hops.
     physics : bool
         Passed to :func:`vis_options`.
 
@@ -386,6 +476,9 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     -------
     dict
         ``nodes`` and ``edges`` in vis-network DataSet format, ``options`` for ``vis.Network``.
+        Node items also carry ``clsLabel`` and ``curie`` (for the component's list of entities),
+        ``isFocus``/``isSelected`` flags, and ``minor`` for level-of-detail labels (views of more
+        than :data:`LOD_NODES` nodes).
 
     Examples
     --------
@@ -402,8 +495,8 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     [('Hypocalcemia', 'diamond'), ('<b>Tetany</b>', 'dot')]
     >>> data["edges"][0]["label"], data["edges"][0]["arrows"]
     ('can cause', 'to')
-    >>> data["nodes"][0]["borderWidth"]
-    4
+    >>> data["nodes"][0]["borderWidth"], data["nodes"][0]["curie"]
+    (4, 'cm:Hypocalcemia')
     """
     from pyvis.network import Network  # imported here: pyvis pulls in jinja2 and IPython bits
 
@@ -414,10 +507,21 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     present = set(nodes)
 
     selected = str(selected) if selected is not None and str(selected) in present else None
+    focus = str(focus) if focus is not None and str(focus) in present else None
     emphasis = {str(n) for n in highlight} & present
     if selected and not emphasis:
         emphasis = {str(n) for n in undirected.neighbors(selected)} - {selected}
     focused = emphasis | ({selected} if selected else set())
+    degree = {node: len(set(undirected.neighbors(node))) for node in nodes}
+    major: set[str] = set(nodes)
+    if len(nodes) > LOD_NODES:
+        # Level of detail: the focus, the selection and what it emphasises, the focus's
+        # neighbours and the best-connected nodes keep their labels.
+        keep = set(focused) | ({focus} if focus else set())
+        if focus:
+            keep |= {str(n) for n in undirected.neighbors(focus)}
+        ranked = sorted(nodes, key=lambda n: (-degree[n], n))
+        major = keep | set(ranked[:max(0, MAJOR_LABELS - len(keep))])
 
     net = Network(directed=directed, cdn_resources="in_line")
     for node in nodes:
@@ -427,8 +531,8 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
             role = "plain"
         else:
             role = "highlight" if node in emphasis else "dim"
-        degree = len(set(undirected.neighbors(node)))
-        item = _node_item(node, attrs[node], degree, role)
+        item = _node_item(node, attrs[node], degree[node], role, focus=node == focus,
+                          minor=node not in major)
         net.add_node(node, label=item.pop("label"), shape=item.pop("shape"),
                      color=item.pop("color"), **item)
 
@@ -455,8 +559,7 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
             if u in focused and v in focused:
                 edge.update(width=2.2, color={"color": _EDGE_STRONG, "inherit": False})
             else:
-                edge.update(color={"color": "#dddddd", "inherit": False},
-                            font={"color": "#c4c4c4"})
+                edge.update(color={"color": "#dddddd", "inherit": False})
         net.add_edge(u, v, **edge)
 
     net.options = vis_options(len(nodes), physics=physics)

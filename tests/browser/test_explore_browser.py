@@ -125,7 +125,7 @@ def test_click_on_a_node_opens_its_details_and_links_them(streamlit_server, reco
     open_app(streamlit_server, page, "/?focus=cm:Hypocalcemia&radius=1", BUNDLED)
     container = wait_for_layout(page, timeout_ms=LOAD_TIMEOUT_MS)
     panel = details_panel(page)
-    panel.get_by_text("Click a node to see what it is").wait_for()
+    panel.get_by_text("to see what it is, how it").wait_for()
     assert "entity" not in query(page)
     page.screenshot(path=tmp_path / "explore-focus.png")
 
@@ -175,7 +175,7 @@ def test_markup_in_the_data_is_text_on_the_explore_page(streamlit_server, record
     # The tooltip (the definition) is text, too.
     at = node_position(container, CM + "MarkupCondition")
     page.mouse.move(at["x"], at["y"])
-    tooltip = page.locator(".cm-network .vis-tooltip")
+    tooltip = page.locator(".cm-network .cm-tip")
     tooltip.wait_for(state="visible")
     assert EVIL_SCRIPT in tooltip.inner_text()
 
