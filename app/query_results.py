@@ -184,7 +184,11 @@ def _graph_result(kg: Store, result) -> None:
             if view.hidden:
                 st.caption(f"Showing {view.graph.number_of_nodes()} of {view.total} nodes "
                            f"(the best connected); {view.hidden} more are in the Turtle.")
-            picked = network(to_vis_data(view.graph), key="query_network", height=480)
+            # A click is an event: the page remembers the last one itself.
+            picked = S.get("query_network_picked")
+            picked = picked if picked in view.graph else None
+            network(to_vis_data(view.graph, selected=picked), key="query_network", height=480,
+                    on_click=lambda node: S.update(query_network_picked=node))
             if picked and kg.class_of(URIRef(picked)) is not None:
                 st.markdown(f"Selected: [{markdown_text(kg.label(URIRef(picked)))}]"
                             f"({entity_url(picked)}) (opens its page)")

@@ -1,7 +1,7 @@
 """AppTest for the Explore, Entity, Ontology and Overview pages and for the router.
 
 AppTest runs no JavaScript, so what the browser would send is set through the components' keys
-before a run: a click on the network (``{"selected": IRI}``), what the student typed into a search
+before a run: a click on the network (:func:`app.network_component.click_value`), what the student typed into a search
 box or picked from it (:func:`app.search_box.pick_value`). The helpers here are shared with the
 other page tests.
 """
@@ -14,6 +14,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app.network_component import click_value
 from app.search_box import box_key, pick_value, remove_value
 from graph.namespace import entity
 from graph.store import ROOT
@@ -151,7 +152,7 @@ def test_search_with_no_match_says_so():
 
 def test_click_opens_details_then_expand_and_collapse_are_in_the_url():
     at = open_page("explore", focus="cm:Hypocalcemia", radius="1")
-    at.session_state["explore_network"] = {"selected": DIGEORGE}
+    at.session_state["explore_network"] = click_value(DIGEORGE)
     at.run()
     assert not at.exception
     assert "### DiGeorge syndrome" in texts(at)
@@ -175,7 +176,7 @@ def test_an_expansion_that_adds_nothing_says_so_and_changes_nothing(kg):
                  bounded_view(kg, focus=HYPOCALCEMIA, radius=2, expanded=[n]).graph.number_of_nodes()
                  == view.graph.number_of_nodes())
     at = open_page("explore", focus="cm:Hypocalcemia", radius="2")
-    at.session_state["explore_network"] = {"selected": inner}
+    at.session_state["explore_network"] = click_value(inner)
     at.run()
     before = texts(at)[0]
     at.button(key="explore_expand").click().run()
@@ -270,7 +271,7 @@ def test_entity_page_picker_finds_by_synonym_and_part_of_a_name(typed, heading):
 
 def test_a_click_on_the_entity_pages_network_opens_that_entity():
     at = open_page("entity", entity="cm:Hypocalcemia")
-    at.session_state["entity_network"] = {"selected": DIGEORGE}
+    at.session_state["entity_network"] = click_value(DIGEORGE)
     at.run()
     assert "## DiGeorge syndrome" in texts(at)
     assert query_params(at)["entity"] == "cm:DiGeorgeSyndrome"

@@ -361,7 +361,9 @@ def test_a_long_result_is_shown_a_page_at_a_time(at):
 
 def test_clicking_an_entity_of_a_network_links_to_its_page(at):
     run_text(at, "DESCRIBE cm:Hypocalcemia")
-    at.session_state["query_network"] = {"selected": "https://w3id.org/causemap/Hypocalcemia"}
+    from app.network_component import click_value
+
+    at.session_state["query_network"] = click_value("https://w3id.org/causemap/Hypocalcemia")
     at.run()
     assert any(m.value.startswith("Selected: [hypocalcemia](/entity?entity=cm:Hypocalcemia)")
                for m in at.markdown)

@@ -22,6 +22,12 @@ NEIGHBOURHOOD = 30  # nodes in the small network
 kg = get_kg()
 S = st.session_state
 
+
+def _open(iri: str) -> None:
+    """A click on the small network: that entity's page (a new history entry)."""
+    if kg.class_of(URIRef(iri)) is not None:
+        st.query_params["entity"] = curie(iri)
+
 st.title("Entity")
 disclaimer()
 
@@ -29,12 +35,6 @@ requested = st.query_params.get("entity")
 current = entity_from_param(kg, "entity") if requested else None
 if requested and current is None:
     st.error("The link names an entity this graph does not have: pick one below.")
-clicked = (S.get("entity_network") or {}).get("selected")
-if clicked and current is not None and clicked != str(current) \
-        and kg.class_of(URIRef(clicked)) is not None:
-    current, requested = URIRef(clicked), curie(clicked)  # a click on the small network
-    st.query_params["entity"] = requested
-S.entity_network = {"selected": None}
 # The URL decides on every run (a link, Back): the picker follows it.
 if S.get("entity_pick_url") != requested:
     S.entity_pick_url = requested
@@ -58,6 +58,7 @@ with around:
     st.markdown(f"[Open in Explore ↗]({explore_url(current, selected=current, radius=1)})")
     view = bounded_view(kg, focus=str(current), radius=1, max_nodes=NEIGHBOURHOOD)
     network(to_vis_data(view.graph, focus=str(current)), key="entity_network", height=420,
+            on_click=_open,
             label=f"{capitalise(kg.label(current))} and its direct neighbours")
     if view.hidden:
         st.caption(f"The {NEIGHBOURHOOD} nearest of {view.total}: Explore shows more.")

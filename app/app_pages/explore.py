@@ -80,6 +80,13 @@ def _toggle_expand(iri: str) -> None:
     _go(v.with_(expanded=(*v.expanded, iri)))
 
 
+def _select(iri: str) -> None:
+    """A click on the drawing (or a pick from its list): a new view, with that entity selected."""
+    v = _current()
+    if iri != v.selected and kg.class_of(URIRef(iri)) is not None:
+        _go(v.with_(selected=iri))
+
+
 def _from_widgets() -> None:
     v = _current()
     classes = tuple(CLASSES[c] for c in S.explore_classes)
@@ -92,14 +99,10 @@ def _from_widgets() -> None:
 
 # -- the view the URL names, and the widgets that mirror it ------------------------------------
 view, problems = view_from_params(kg, st.query_params.to_dict(), CLASSES, RELATIONS)
-clicked = (S.get("explore_network") or {}).get("selected")
-if clicked and clicked != view.selected and kg.class_of(URIRef(clicked)) is not None:
-    view = view.with_(selected=clicked)  # a click on the drawing: a new view, drawn in this run
-    _go(view)
-S.explore_network = {"selected": view.selected}
 S.explore_radius, S.explore_cap = view.radius, view.cap
-S.explore_classes = [LABEL_OF[c] for c in (view.classes or CLASSES.values())]
-S.explore_relations = [LABEL_OF[r] for r in (view.relations or RELATIONS.values())]
+# An empty filter is no filter ("All classes"): ten chips of every class said nothing.
+S.explore_classes = [LABEL_OF[c] for c in view.classes or ()]
+S.explore_relations = [LABEL_OF[r] for r in view.relations or ()]
 trail = S.setdefault("explore_trail", [])  # the views of this session, for the Back button
 here = "&".join(f"{k}={v}" for k, v in sorted(view_params(view).items()))
 if len(trail) > 1 and trail[-2] == here:
@@ -119,8 +122,10 @@ with st.sidebar:
     st.subheader("View")
     st.slider("Hops around the focus", 1, MAX_RADIUS, key="explore_radius", on_change=_from_widgets,
               disabled=view.whole, help="How far from the focused entity the view reaches.")
-    st.multiselect("Classes", list(CLASSES), key="explore_classes", on_change=_from_widgets)
-    st.multiselect("Relations", list(RELATIONS), key="explore_relations", on_change=_from_widgets)
+    st.multiselect("Only these classes", list(CLASSES), key="explore_classes",
+                   on_change=_from_widgets, placeholder="All classes")
+    st.multiselect("Only these relations", list(RELATIONS), key="explore_relations",
+                   on_change=_from_widgets, placeholder="All relations")
     st.number_input("Most nodes to draw", *CAP_RANGE, step=20, key="explore_cap",
                     on_change=_from_widgets)
     if not view.whole:
@@ -152,7 +157,7 @@ with left:
         c2.button("Show 100 more", key="explore_more",
                   on_click=lambda: _go(_current().with_(cap=min(CAP_RANGE[1], view.cap + 100))))
     data = to_vis_data(shown.graph, selected=view.selected, focus=None if view.whole else view.focus)
-    network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)),
+    network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)), on_click=_select,
             back=len(trail) > 1, announce=S.pop("explore_announce", None),
             label=f"Network of {n} entities and {m} relations around "
                   f"{_name(view.focus) if view.focus else 'the hubs'}")

@@ -2,7 +2,7 @@
 //
 // Python (app/network_component.py) sends {nodes, edges, options, height, ui}; this module draws
 // them with vis-network (the copy bundled with pyvis, inlined below in a private scope) and sends
-// back the id of the node the student picks, as the state value "selected".
+// back the node the student picks, as the trigger "click" = {id, nonce}.
 //
 // What it adds to vis-network, and why:
 // - A readable first view. After the force layout settles, the layout (not the labels) is scaled
@@ -97,7 +97,7 @@ function createView(root) {
   container.appendChild(tip);  // after vis-network's own canvas, so that it is drawn above it
   const view = {
     root, wrap, bar, back, input, list, container, tip, live, empty, nodes, edges, network,
-    started: 0, setStateValue: null, items: [], edgeItems: [], full: new Map(), shown: new Set(),
+    started: 0, setTriggerValue: null, items: [], edgeItems: [], full: new Map(), shown: new Set(),
     boxes: {}, placed: false, focusId: null, selectedId: null, pulse: null, active: -1,
     matches: [], hovered: null, lastAnnounce: null, lastCentre: null, size: [0, 0],
   };
@@ -176,7 +176,8 @@ function spread(ids, pos, rel, half) {
     p.y = Math.min(Math.max(p.y, -half.h - r.t), half.h - r.b);
   };
   let overlaps = 0;
-  for (let sweep = 0; sweep < 60; sweep++) {
+  const sweeps = n <= 120 ? 200 : 60;
+  for (let sweep = 0; sweep < sweeps; sweep++) {
     overlaps = 0;
     for (let i = 0; i < n; i++) {
       const a = ids[i], pa = pos[a], ra = rel[a];
@@ -446,7 +447,11 @@ function select(view, id, fromList) {
   if (fromList && item) {
     view.live.textContent = `${item.label}, ${item.clsLabel || "entity"}: centred and selected.`;
   }
-  if (view.setStateValue) view.setStateValue("selected", id);
+  // An event, not a state: a state would be sent again with every rerun, and after the browser's
+  // Back it would undo the step back by selecting the old node again.
+  if (view.setTriggerValue) {
+    view.setTriggerValue("click", { id, nonce: `${Date.now().toString(36)}-${++uid}` });
+  }
 }
 
 function pick(view, id) {
@@ -645,11 +650,15 @@ function announce(view, ui) {
 function update(view, data) {
   const ui = data.ui || {};
   const { nodes, edges } = prepare(view, data);
-  const options = data.options || {};
+  const narrowNow = view.wrap.clientWidth > 0 && view.wrap.clientWidth < NARROW;
+  const options = narrowNow && data.options && data.options.nodes ? {
+    ...data.options, nodes: { ...data.options.nodes, widthConstraint: { maximum: 110 } } }
+    : (data.options || {});
   const c = view.container;
   const height = data.height || 600;
   const narrow = view.wrap.clientWidth > 0 && view.wrap.clientWidth < NARROW;
-  c.style.height = `${narrow ? Math.round(height * 1.3) : height}px`;
+  // A phone is narrow and scrolls: a taller canvas and narrower (wrapped) labels fit more.
+  c.style.height = `${narrow ? Math.round(height * 1.5) : height}px`;
   c.dataset.nodeCount = String(nodes.length);
   c.dataset.edgeCount = String(edges.length);
   c.setAttribute("aria-label", String(ui.label ||
@@ -704,13 +713,13 @@ function update(view, data) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setTriggerValue } = component;
   let view = views.get(parentElement);
   if (!view) {
     view = createView(parentElement);
     views.set(parentElement, view);
   }
-  view.setStateValue = setStateValue;
+  view.setTriggerValue = setTriggerValue;
   update(view, data || {});
   return () => {
     if (view.resize) view.resize.disconnect();
