@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.state import get_kg  # noqa: E402
+from app.a11y import accessibility_fixes  # noqa: E402
 from app.ui import GLOBAL_CSS  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -52,4 +53,7 @@ kg = get_kg()
 st.html(GLOBAL_CSS)  # the app's own stylesheet (constants only): readable captions
 # Each page says once, at its top, that Causemap is for learning, not diagnosis; the sidebar keeps
 # to the page's own controls (Explore's search is its first item, above the fold).
+# Top navigation: a menu per section, so the sidebar holds only the page's own controls (on a
+# phone Streamlit moves the menu into the sidebar).
 st.navigation(sections, position="top").run()
+accessibility_fixes()  # last, so that it adds no gap above the page

@@ -30,10 +30,13 @@ def disclaimer() -> None:
 
 # The app's own stylesheet: constants only, never data. Streamlit's captions are its text colour
 # at 60 % opacity, 3.9:1 on white (WCAG AA asks 4.5:1 for small text); ours are a solid grey at
-# 6.4:1 on white and 5.7:1 on the sidebar's grey.
+# 6.4:1 on white and 5.7:1 on the sidebar's grey. Table cells wrap (Streamlit keeps them on one
+# line on a phone); a table still wider than the screen scrolls, and app.a11y lets the keyboard
+# reach that scroll region.
 GLOBAL_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] { color: #57606a !important; opacity: 1 !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; }
 </style>"""
 
 

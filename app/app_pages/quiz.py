@@ -88,9 +88,18 @@ with st.container(border=True):
     st.caption(f"Question {i + 1} of {len(questions)} · {KIND_LABELS[q.kind]}")
     st.markdown(f"#### {markdown_text(q.prompt)}")
     answered = i in answers
-    choice = st.radio("Your answer", range(len(q.options)), index=answers.get(i),
-                      format_func=lambda j: f"{letter(j)}) {capitalise(q.options[j])}",
-                      key=f"quiz_choice_{state['seed']}_{state['n']}_{i}", disabled=answered)
+    if not answered:
+        choice = st.radio("Your answer", range(len(q.options)), index=None,
+                          format_func=lambda j: f"{letter(j)}) {capitalise(q.options[j])}",
+                          key=f"quiz_choice_{state['seed']}_{state['n']}_{i}")
+    else:
+        # The options as text, marked, rather than a greyed-out radio (unreadable at 2.3:1).
+        marks = {answers[i]: "your answer", q.correct: "the answer"}
+        if answers[i] == q.correct:
+            marks[q.correct] = "your answer, right"
+        st.markdown("\n".join(
+            f"- {letter(j)}) {markdown_text(capitalise(opt))}" + (f" — **{marks[j]}**" if j in marks else "")
+            for j, opt in enumerate(q.options)))
     if not answered:
         def _check(index=i) -> None:
             chosen = S.get(f"quiz_choice_{state['seed']}_{state['n']}_{index}")

@@ -86,7 +86,9 @@ def start_streamlit(script: Path, log_dir: Path, query_string: str = "",
     command = [sys.executable, "-m", "streamlit", "run", str(script),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+               "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+               # As `causemap app` runs it: students see the app, not Streamlit's developer menu.
+               "--client.toolbarMode", "minimal", "--runner.postScriptGC", "false"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     query = query_string.lstrip("?")
