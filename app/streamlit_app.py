@@ -50,7 +50,7 @@ for section, file, title, icon, url in PAGES:
                     default=(file == "explore.py")))
 
 kg = get_kg()
-st.html(GLOBAL_CSS)  # the app's own stylesheet (constants only): readable captions
+st.markdown(GLOBAL_CSS, unsafe_allow_html=True)  # our stylesheet (constants only, no data)
 # Each page says once, at its top, that Causemap is for learning, not diagnosis; the sidebar keeps
 # to the page's own controls (Explore's search is its first item, above the fold).
 # Top navigation: a menu per section, so the sidebar holds only the page's own controls (on a

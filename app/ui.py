@@ -33,10 +33,13 @@ def disclaimer() -> None:
 # 6.4:1 on white and 5.7:1 on the sidebar's grey. Table cells wrap (Streamlit keeps them on one
 # line on a phone); a table still wider than the screen scrolls, and app.a11y lets the keyboard
 # reach that scroll region.
-GLOBAL_CSS = """<style>
+GLOBAL_CSS = """<style data-causemap>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 [data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] { color: #57606a !important; opacity: 1 !important; }
 [data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; }
+[data-testid="stTable"] td > div { max-width: none !important; }
+/* The element holding this stylesheet takes no room on the page. */
+[data-testid="stElementContainer"]:has(style[data-causemap]) { display: none; }
 </style>"""
 
 

@@ -31,7 +31,7 @@ const vis = (() => {
 })();
 
 const MIN_SCALE = 12.6 / 14;   // the smallest first-view scale: 14-unit labels at 12.6 px
-const MAX_FIT_SCALE = 1.6;     // a view of three nodes is not blown up beyond this
+const MAX_FIT_SCALE = 1.3;     // a view of three nodes is not blown up beyond this
 const ZOOM_STEP = 1.3;
 const PAN_STEP = 80;           // px per arrow key
 const PAD = 4;                 // px kept free around each node's box
@@ -281,8 +281,9 @@ function intersects(a, b) {
 }
 
 function chooseEdgeLabels(view) {
-  // Greedy: the selected node's edges first (always labelled), then the focus node's, then the
-  // rest, shortest first; a label is shown when its box touches no node and no label shown.
+  // Greedy: the selected node's edges first, then the focus node's, then the rest, shortest
+  // first; a label is shown when its box touches no label shown before it and no node but the
+  // selected one. Hovering a node or an edge shows its labels whatever they cover.
   const positions = view.network.getPositions();
   const sel = view.selectedId, focus = view.focusId;
   const rank = (e) => (e.from === sel || e.to === sel ? 0 : e.from === focus || e.to === focus ? 1 : 2);
@@ -291,7 +292,6 @@ function chooseEdgeLabels(view) {
     const len = a && b ? Math.hypot(a.x - b.x, a.y - b.y) : Infinity;
     return { e, a, b, len };
   }).sort((x, y) => rank(x.e) - rank(y.e) || x.len - y.len);
-  const nodeBoxes = Object.values(view.boxes);
   const taken = [];
   view.shown = new Set();
   for (const { e, a, b } of withLength) {
@@ -300,8 +300,10 @@ function chooseEdgeLabels(view) {
     const w = textWidth(text, EDGE_FONT_PX) + 6, h = EDGE_FONT_PX + 4;
     const mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2;
     const box = { l: mx - w / 2, r: mx + w / 2, t: my - h / 2, b: my + h / 2 };
-    const always = rank(e) === 0;
-    if (always || (!nodeBoxes.some((nb) => intersects(box, nb)) && !taken.some((t) => intersects(box, t)))) {
+    // Only the selected node's own box may lie under a label (its edges' labels sit around it).
+    const free = !taken.some((t) => intersects(box, t)) &&
+      !Object.entries(view.boxes).some(([id, nb]) => id !== sel && intersects(box, nb));
+    if (free) {
       taken.push(box);
       view.shown.add(e.id);
     }

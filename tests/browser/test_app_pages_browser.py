@@ -1,7 +1,7 @@
 """Issue 11's checks in a real browser (headless Debian Chromium): the app a student can read.
 
-One ``streamlit run`` of the whole app serves this module (started on a free 127.0.0.1 port, stopped
-at the end). The tests measure what only a browser shows:
+One ``streamlit run`` of the whole app (``shared_app``: on a free 127.0.0.1 port, stopped at the end
+of the session) serves these tests and the other app tests. The tests measure what only a browser shows:
 
 - the Explore page's start view at 1400×900 and 390×844: every node label drawn at 12 CSS px or
   more at the first zoom (vis-network's own font size times the view's scale), in ink with WCAG AA
@@ -29,7 +29,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from graph.view.render import contrast_ratio
-from tests.browser.conftest import CHROMIUM, start_streamlit
 
 pytestmark = pytest.mark.browser
 
@@ -60,15 +59,9 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found")
-    server = start_streamlit(APP, tmp_path_factory.mktemp("app"), env={"CAUSEMAP_DATA": ""})
-    try:
-        yield server.url.rstrip("/")
-    finally:
-        server.stop()
+@pytest.fixture
+def app_url(chromium, shared_app):
+    return shared_app(APP, env={"CAUSEMAP_DATA": ""}).rstrip("/")
 
 
 @pytest.fixture
@@ -102,11 +95,18 @@ def open_page(chromium, app_url):
 def settle(page, timeout_ms: int = LOAD_MS) -> None:
     """Wait until the page has drawn: its title, and every visible network laid out."""
     page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=timeout_ms)
-    page.wait_for_load_state("networkidle")
+    page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
+        timeout=timeout_ms)  # the script has finished: everything is on the page
     networks = page.locator(NETWORK)
     for i in range(networks.count()):
         if networks.nth(i).is_visible():
             page.locator(f'{NETWORK}[data-stabilized="true"]').first.wait_for(timeout=timeout_ms)
+    # Nothing left over from a previous run (Streamlit greys those out), and app.a11y has made
+    # every table that scrolls sideways a focusable region (it does so on the next frame).
+    page.wait_for_function("""() => !document.querySelector('[data-stale="true"]') &&
+        [...document.querySelectorAll('[data-testid="stTable"] > div')].every(
+            el => el.scrollWidth <= el.clientWidth + 1 || el.hasAttribute('tabindex'))""",
+        timeout=timeout_ms)
 
 
 def query(page) -> dict[str, str]:
@@ -291,9 +291,8 @@ def test_every_pages_picker_finds_upper_lip_and_low_calcium(open_page, app_url):
         for index, expected in enumerate(boxes):
             box = page.locator(".cms-input").nth(index)
             for typed, first in zip(("upper lip", "low calcium"), expected):
-                box.fill("")
                 box.click()
-                box.type(typed, delay=15)
+                box.fill(typed)  # one input event, as a paste would send
                 option = page.locator(".cms-list:not([hidden]) .cms-option").first
                 option.wait_for(timeout=15_000)
                 assert option.locator(".cms-name").inner_text() == first, (path, typed)
