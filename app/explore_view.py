@@ -22,11 +22,14 @@ from rdflib import URIRef
 
 from graph.errors import CausemapError
 from graph.learn.entities import resolve
+from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.store import Store
-from graph.view.network import DEFAULT_MAX_NODES, hubs_by_degree
+from graph.view.network import DEFAULT_MAX_NODES, bounded_view, hubs_by_degree
 
-__all__ = ["View", "view_from_params", "view_params", "start_focus", "MAX_RADIUS", "CAP_RANGE"]
+__all__ = ["View", "view_from_params", "view_params", "start_focus", "draw", "expand", "caption",
+           "remember",
+           "MAX_RADIUS", "CAP_RANGE"]
 
 MAX_RADIUS = 3
 CAP_RANGE = (20, 1000)
@@ -164,5 +167,81 @@ def view_params(view: View) -> dict[str, str]:
     return params
 
 
-def as_iri(value) -> URIRef:
-    return URIRef(str(value))
+def remember(trail: list[str], v: View) -> bool:
+    """Note ``v`` in the session's trail of views; whether there is a view to go back to.
+
+    The browser's history is not readable from a page, so the trail mirrors it: a view equal to
+    the one before the last is a step back; any other new view is a step forward.
+
+    >>> trail = []
+    >>> [remember(trail, View(focus=f)) for f in ("a", "b", "a")]
+    [False, True, False]
+    """
+    here = "&".join(f"{k}={val}" for k, val in sorted(view_params(v).items()))
+    if len(trail) > 1 and trail[-2] == here:
+        trail.pop()
+    elif not trail or trail[-1] != here:
+        trail.append(here)
+    return len(trail) > 1
+
+
+def draw(kg: Store, v: View):
+    """The bounded view (:func:`graph.view.network.bounded_view`) that ``v`` describes."""
+    return bounded_view(kg, focus=None if v.whole else v.focus, radius=v.radius,
+                        classes=list(v.classes) if v.classes else None,
+                        relations=list(v.relations) if v.relations else None,
+                        max_nodes=v.cap, expanded=v.expanded)
+
+
+def _name(kg: Store, iri) -> str:
+    return capitalise(kg.label(URIRef(str(iri))))
+
+
+def expand(kg: Store, v: View, iri: str) -> tuple[View | None, str]:
+    """Expand ``iri`` in ``v`` (or collapse it when expanded): the new view, and what to say.
+
+    An expansion that would add nothing drawn returns ``None`` and says why (every neighbour is
+    drawn already, or the new ones are beyond the cap), so the view does not change.
+
+    >>> from graph.store import load
+    >>> kg = load()
+    >>> v = View(focus="https://w3id.org/causemap/Hypocalcemia", radius=1)
+    >>> new, said = expand(kg, v, "https://w3id.org/causemap/DiGeorgeSyndrome")
+    >>> new.expanded, said
+    (('https://w3id.org/causemap/DiGeorgeSyndrome',), 'Added 6 neighbours of DiGeorge syndrome.')
+    """
+    if iri in v.expanded:
+        return v.with_(expanded=tuple(n for n in v.expanded if n != iri)), ""
+    grown = v.with_(expanded=(*v.expanded, iri))
+    before, after = draw(kg, v), draw(kg, grown)
+    added = after.graph.number_of_nodes() - before.graph.number_of_nodes()
+    if added > 0:
+        return grown, f"Added {added} neighbour{'s' if added > 1 else ''} of {_name(kg, iri)}."
+    beyond = after.total - before.total
+    if beyond > 0:
+        return None, (f"Nothing to add: {beyond} more neighbours of {_name(kg, iri)} are beyond "
+                      f"the cap of {v.cap} nodes; raise the cap to see them.")
+    return None, (f"Nothing to add: every neighbour of {_name(kg, iri)} that the filters let "
+                  "through is in the view already.")
+
+
+def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, str]:
+    """What the view shows, in Markdown (escaped), and which filters apply (or ``""``).
+
+    ``labels`` maps class and relation IRIs to their labels. The counts are the drawn ones; the
+    total is "at least" when the walk stopped at its budget.
+    """
+    from app.ui import markdown_text
+
+    n, m = shown.graph.number_of_nodes(), shown.graph.number_of_edges()
+    of = "at least " if not shown.complete else ""
+    where = "the whole graph" if v.whole else (
+        f"**{markdown_text(_name(kg, v.focus))}** and what is within {v.radius} "
+        f"hop{'s' if v.radius > 1 else ''} of it")
+    grown = ", ".join(f"**{markdown_text(_name(kg, e))}**" for e in v.expanded)
+    text = (f"Showing {n} of {of}{shown.total} {'entity' if shown.total == 1 else 'entities'} "
+            f"and {m} {'relation' if m == 1 else 'relations'}: {where}"
+            + (f", with the neighbours of {grown}" if grown else "") + ".")
+    filters = [f"classes: {', '.join(labels[c] for c in v.classes)}"] if v.classes else []
+    filters += [f"relations: {', '.join(labels[r] for r in v.relations)}"] if v.relations else []
+    return text, ("Filtered to " + "; ".join(filters) + ".") if filters else ""

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app.search_box import box_key
+
 from graph.namespace import entity
 from graph.learn.quiz import make_quiz
 from graph.store import ROOT

@@ -15,7 +15,8 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.details import show_details
-from app.explore_view import CAP_RANGE, MAX_RADIUS, View, view_from_params, view_params
+from app.explore_view import (CAP_RANGE, MAX_RADIUS, View, caption, draw, expand, remember,
+                              view_from_params, view_params)
 from app.network_component import network
 from app.search_box import search_box
 from app.state import get_kg
@@ -24,7 +25,6 @@ from graph.learn.entities import describe
 from graph.learn.explain import capitalise
 from graph.learn.schema import class_table, relation_table
 from graph.view.export import view_graph
-from graph.view.network import bounded_view
 from graph.view.render import standalone_html, to_vis_data
 
 kg = get_kg()
@@ -36,13 +36,6 @@ S = st.session_state
 
 def _current() -> View:
     return view_from_params(kg, st.query_params.to_dict(), CLASSES, RELATIONS)[0]
-
-
-def _draw(v: View):
-    return bounded_view(kg, focus=None if v.whole else v.focus, radius=v.radius,
-                        classes=list(v.classes) if v.classes else None,
-                        relations=list(v.relations) if v.relations else None,
-                        max_nodes=v.cap, expanded=v.expanded)
 
 
 def _go(v: View) -> None:
@@ -62,22 +55,11 @@ def _focus_on(iri) -> None:
 
 
 def _toggle_expand(iri: str) -> None:
-    v = _current()
-    if iri in v.expanded:
-        _go(v.with_(expanded=tuple(n for n in v.expanded if n != iri)))
-        return
-    before, after = _draw(v), _draw(v.with_(expanded=(*v.expanded, iri)))
-    added = after.graph.number_of_nodes() - before.graph.number_of_nodes()
-    if added <= 0:
-        beyond = after.total - before.total
-        S.explore_notice = (
-            f"Nothing to add: {beyond} more neighbours of {_name(iri)} are beyond the cap of "
-            f"{v.cap} nodes; raise the cap to see them." if beyond > 0 else
-            f"Nothing to add: every neighbour of {_name(iri)} that the filters let through is "
-            "in the view already.")
-        return
-    S.explore_notice = f"Added {added} neighbours of {_name(iri)}."
-    _go(v.with_(expanded=(*v.expanded, iri)))
+    new, said = expand(kg, _current(), iri)
+    if said:
+        S.explore_notice = said
+    if new is not None:
+        _go(new)
 
 
 def _select(iri: str) -> None:
@@ -103,12 +85,7 @@ S.explore_radius, S.explore_cap = view.radius, view.cap
 # An empty filter is no filter ("All classes"): ten chips of every class said nothing.
 S.explore_classes = [LABEL_OF[c] for c in view.classes or ()]
 S.explore_relations = [LABEL_OF[r] for r in view.relations or ()]
-trail = S.setdefault("explore_trail", [])  # the views of this session, for the Back button
-here = "&".join(f"{k}={v}" for k, v in sorted(view_params(view).items()))
-if len(trail) > 1 and trail[-2] == here:
-    trail.pop()
-elif not trail or trail[-1] != here:
-    trail.append(here)
+can_go_back = remember(S.setdefault("explore_trail", []), view)  # for the drawing's Back
 
 st.title("Explore the graph")
 disclaimer()
@@ -133,22 +110,14 @@ with st.sidebar:
                   on_click=lambda: _go(_current().with_(whole=True, focus=None, expanded=())))
 
 # -- the drawing ------------------------------------------------------------------------------------
-shown = _draw(view)
+shown = draw(kg, view)
 left, right = st.columns([2, 1], gap="medium")
 with left:
     n, m = shown.graph.number_of_nodes(), shown.graph.number_of_edges()
-    of = "at least " if not shown.complete else ""
-    where = "the whole graph" if view.whole else (
-        f"**{markdown_text(_name(view.focus))}** and what is within {view.radius} "
-        f"hop{'s' if view.radius > 1 else ''} of it")
-    grown = ", ".join(f"**{markdown_text(_name(e))}**" for e in view.expanded)
-    st.markdown(f"Showing {n} of {of}{shown.total} {'entity' if shown.total == 1 else 'entities'} "
-                f"and {m} {'relation' if m == 1 else 'relations'}: {where}"
-                + (f", with the neighbours of {grown}" if grown else "") + ".")
-    filters = [f"classes: {', '.join(LABEL_OF[c] for c in view.classes)}"] if view.classes else []
-    filters += [f"relations: {', '.join(LABEL_OF[r] for r in view.relations)}"] if view.relations else []
+    said, filters = caption(kg, view, shown, LABEL_OF)
+    st.markdown(said)
     if filters:
-        st.caption("Filtered to " + "; ".join(filters) + ".")
+        st.caption(filters)
     if notice := S.pop("explore_notice", None):
         st.info(markdown_text(notice), icon=":material/info:")
     if shown.hidden:
@@ -158,7 +127,7 @@ with left:
                   on_click=lambda: _go(_current().with_(cap=min(CAP_RANGE[1], view.cap + 100))))
     data = to_vis_data(shown.graph, selected=view.selected, focus=None if view.whole else view.focus)
     network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)), on_click=_select,
-            back=len(trail) > 1, announce=S.pop("explore_announce", None),
+            back=can_go_back, announce=S.pop("explore_announce", None),
             label=f"Network of {n} entities and {m} relations around "
                   f"{_name(view.focus) if view.focus else 'the hubs'}")
     st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data

@@ -97,7 +97,7 @@ function createView(root) {
   container.appendChild(tip);  // after vis-network's own canvas, so that it is drawn above it
   const view = {
     root, wrap, bar, back, input, list, container, tip, live, empty, nodes, edges, network,
-    started: 0, setTriggerValue: null, items: [], edgeItems: [], full: new Map(), shown: new Set(),
+    started: 0, setTriggerValue: null, byId: new Map(), minorShown: false, items: [], edgeItems: [], full: new Map(), shown: new Set(),
     boxes: {}, placed: false, focusId: null, selectedId: null, pulse: null, active: -1,
     matches: [], hovered: null, lastAnnounce: null, lastCentre: null, size: [0, 0],
   };
@@ -110,8 +110,11 @@ function createView(root) {
   network.on("hoverEdge", (p) => hoverEdge(view, p.edge));
   network.on("blurEdge", () => hoverEdge(view, null));
   network.on("dragStart", () => hideTip(view));
-  network.on("zoom", () => hideTip(view));
+  network.on("zoom", () => { hideTip(view); levelOfDetail(view); });
   network.on("afterDrawing", (ctx) => decorate(view, ctx));
+  // Zooms by the buttons, the keys and "find" are animations, which fire no "zoom" event.
+  network.on("animationFinished", () => levelOfDetail(view));
+  container.addEventListener("mouseleave", () => { view.hovered = null; hideTip(view); applyEdgeLabels(view, null); });
 
   back.addEventListener("click", () => window.history.back());
   zoomIn.addEventListener("click", () => zoom(view, ZOOM_STEP));
@@ -245,6 +248,7 @@ function place(view) {
   }
   chooseEdgeLabels(view);
   net.fit({ minZoomLevel: scale, maxZoomLevel: MAX_FIT_SCALE });
+  levelOfDetail(view);
   view.placed = true;
   view.size = [W, H];
   const c = view.container;
@@ -322,6 +326,27 @@ function applyEdgeLabels(view, extra) {
   view.container.dataset.edgeLabels = String(view.shown.size);
 }
 
+// -- level of detail ------------------------------------------------------------------------------
+
+const MINOR_PX = 12;  // a minor node's label appears once it would be drawn this big
+
+function dataItems(view, nodes) {
+  // What vis-network gets: minor nodes (big views) without their label until zoomed in enough,
+  // so that the first view shows the hubs' names, not a blur.
+  return nodes.map((n) => (n.minor && !view.minorShown ? { ...n, label: "" } : n));
+}
+
+function levelOfDetail(view) {
+  const minors = view.items.filter((n) => n.minor);
+  if (!minors.length) return;
+  const size = (minors[0].font && minors[0].font.size) || 11;
+  const show = view.network.getScale() * size >= MINOR_PX;
+  if (show === view.minorShown) return;
+  view.minorShown = show;
+  view.nodes.update(minors.map((n) => ({ id: n.id, label: show ? n.label : "" })));
+  view.container.dataset.minorLabels = show ? "shown" : "hidden";
+}
+
 // -- hover and tooltips -------------------------------------------------------------------------
 
 function hideTip(view) { view.tip.hidden = true; }
@@ -355,7 +380,7 @@ function hover(view, id) {
     applyEdgeLabels(view, null);
     return;
   }
-  const item = view.nodes.get(id);
+  const item = view.byId.get(id);
   const box = view.network.getBoundingBox(id);
   if (item && box) showTip(view, item.tip || item.label, { l: box.left, r: box.right, t: box.top, b: box.bottom });
   const mine = new Set(view.edgeItems.filter((e) => e.from === id || e.to === id).map((e) => e.id));
@@ -384,7 +409,7 @@ function decorate(view, ctx) {
   const net = view.network;
   if (view.focusId && net.body.nodes[view.focusId]) {
     const node = net.body.nodes[view.focusId];
-    const item = view.nodes.get(view.focusId) || {};
+    const item = view.byId.get(view.focusId) || {};
     ctx.save();
     ctx.strokeStyle = INK;
     const inside = item.shape === "ellipse" || item.shape === "box";
@@ -445,7 +470,7 @@ function locate(view, id) {
 
 function select(view, id, fromList) {
   view.network.selectNodes([id]);
-  const item = view.nodes.get(id);
+  const item = view.byId.get(id);
   if (fromList && item) {
     view.live.textContent = `${item.label}, ${item.clsLabel || "entity"}: centred and selected.`;
   }
@@ -586,8 +611,9 @@ function labelReport(view) {
     const at = net.canvasToDOM({ x: node.x, y: node.y });
     const inside = LABEL_INSIDE.has(node.options.shape);
     const px = Math.min(label.fontOptions.size * scale, node.options.scaling.label.maxVisible);
+    const drawn = label.visible() && !!node.options.label;
     return {
-      id: item.id, label: item.label, px, visible: label.visible(), minor: !!item.minor,
+      id: item.id, label: item.label, px, visible: drawn, minor: !!item.minor,
       ink: label.fontOptions.color, behind: inside ? node.options.color.background : "#ffffff",
       onScreen: at.x >= 0 && at.x <= W && at.y >= 0 && at.y <= H,
     };
@@ -618,7 +644,7 @@ function layout(view, nodes, edges, options) {
   view.started = performance.now();
   const physics = !options.physics || options.physics.enabled !== false;
   view.network.setOptions({ ...options, physics: { ...(options.physics || {}), enabled: physics } });
-  view.nodes = new vis.DataSet(nodes);
+  view.nodes = new vis.DataSet(dataItems(view, nodes));
   view.edges = new vis.DataSet(edges);
   if (physics) view.network.once("stabilizationIterationsDone", () => settle(view));
   // setData (not DataSet.add) so that vis-network seeds the layout and runs its stabilisation.
@@ -670,6 +696,7 @@ function update(view, data) {
   view.back.disabled = !(ui.back && ui.back.enabled);
   view.bar.hidden = ui.toolbar === false;
   view.items = nodes;
+  view.byId = new Map(nodes.map((n) => [n.id, n]));
   view.edgeItems = edges;
   const focusItem = nodes.find((n) => n.isFocus);
   const selectedItem = nodes.find((n) => n.isSelected);
@@ -686,7 +713,7 @@ function update(view, data) {
   const sameNodes = before.size === after.size && [...after].every((id) => before.has(id));
   if (sameNodes && optionsKey === view.optionsKey) {
     // Same entities (a new selection, say): restyle in place, positions untouched.
-    view.nodes.update(nodes.map(({ x, y, ...rest }) => rest));
+    view.nodes.update(dataItems(view, nodes).map(({ x, y, ...rest }) => rest));
     const keepEdges = new Set(edges.map((e) => e.id));
     view.edges.remove(view.edges.getIds().filter((id) => !keepEdges.has(id)));
     view.edges.update(edges);
