@@ -94,6 +94,26 @@ def test_type_run_with_the_keyboard_and_download_csv(shared_app, browser_page, t
     assert browser_page.page_errors == []
 
 
+def test_typing_line_by_line_leaves_no_stray_brace_and_a_typo_gets_a_hint(shared_app,
+                                                                            browser_page):
+    # Regression: an automatic "}" after "{" was left over when the student typed their own.
+    page = browser_page.page
+    open_page(shared_app, page)
+    page.locator(EDITOR).click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    for line in ("SELECT ?c WHERE {", "?c a cm:Conditon .", "}"):
+        page.keyboard.type(line)
+        page.keyboard.press("Escape")  # close a completion list, if one is open
+        page.keyboard.press("Enter")
+    text = page.locator(EDITOR).inner_text()
+    assert text.count("{") == 1 and text.count("}") == 1, text
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("is not used anywhere in this graph").wait_for(timeout=30_000)
+    assert page.get_by_text("Did you mean cm:Condition?").count() == 1
+    assert external(browser_page) == []
+
+
 def test_a_syntax_error_is_underlined_and_a_link_runs_its_query(shared_app, browser_page,
                                                                 tmp_path):
     page = browser_page.page
