@@ -17,7 +17,7 @@ from graph.store import Store
 
 __all__ = ["DISCLAIMER", "disclaimer", "entity_picker", "entities_picker", "entity_url",
            "explore_url", "markdown_text", "entities_from_param", "entity_from_param",
-           "int_from_param", "legend_markdown", "GLOBAL_CSS"]
+           "int_from_param", "legend_markdown", "GLOBAL_CSS", "url_changed", "write_url"]
 
 DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms relate. "
               "It is not for diagnosis: see a clinician about any symptom.")
@@ -153,6 +153,25 @@ def int_from_param(name: str, default: int, low: int, high: int, what: str, *,
                    f"{markdown_text(what)}: showing {clamped}.")
         return clamped
     return value
+
+
+def url_changed(page: str) -> bool:
+    """Whether the URL is not the one this page last wrote: a link, a reload, Back or Forward.
+
+    Pages keep their choices in the session and write them to the URL (each change a browser
+    history entry); when the URL changes under them, they read their choices from it again, so
+    Back and Forward step through what the student chose. Arriving from the menu (Streamlit drops
+    the query string between pages) keeps the session's choices.
+    """
+    last = st.session_state.get(f"{page}_url")
+    now = st.query_params.to_dict()
+    return last is None or (now != last and bool(now))
+
+
+def write_url(page: str, params: dict[str, str]) -> None:
+    """Write the page's choices to the URL, and remember them (see :func:`url_changed`)."""
+    st.query_params.from_dict(params)
+    st.session_state[f"{page}_url"] = {k: str(v) for k, v in params.items()}
 
 
 def explore_url(focus, *, selected=None, radius: int | None = None) -> str:

@@ -371,3 +371,18 @@ def test_hubs_measure_switch(kg, measure, first_words):
     _, (_, cent) = charts(at)
     assert cent[measure].tolist() == sorted(cent[measure], reverse=True)
     assert at.query_params["measure"] == measure
+
+
+def test_learn_pages_follow_the_url_when_it_changes_under_them(kg):
+    # The browser's Back (or a link) changes the URL: the page reads its choices from it again.
+    at = open_page("relate", a="cm:DiGeorgeSyndrome", b="cm:Hypoparathyroidism")
+    assert at.session_state["relate_a"] == entity("DiGeorgeSyndrome")
+    at.query_params["a"] = "cm:EssentialTremor"
+    at.query_params["b"] = "cm:ParkinsonsDisease"
+    at.run()
+    assert at.session_state["relate_a"] == entity("EssentialTremor")
+    assert at.session_state["relate_b"] == entity("ParkinsonsDisease")
+    at = open_page("treatments", treatment="cm:CalciumReplacement")
+    at.query_params["treatment"] = "cm:DopamineReplacement"
+    at.run()
+    assert at.session_state["treatments_pick"] == entity("DopamineReplacement")

@@ -11,7 +11,8 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kg
-from app.ui import entities_from_param, entities_picker, disclaimer, explore_url, markdown_text
+from app.ui import (disclaimer, entities_from_param, entities_picker, explore_url, markdown_text,
+                    url_changed, write_url)
 from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
                            compare, similarity_matrix)
 from graph.learn.explain import capitalise
@@ -20,8 +21,7 @@ from graph.namespace import curie
 kg = get_kg()
 S = st.session_state
 
-if "compare_init" not in S:
-    S.compare_init = True
+if url_changed("compare"):  # a link, a reload, Back or Forward: the URL decides
     S.compare_sel = entities_from_param(kg, "c", COMPARABLE_CLASSES, limit=3,
                                         kind="a condition or a trigger")
 
@@ -30,7 +30,7 @@ disclaimer()
 sel = entities_picker(kg, "Two or three conditions (or triggers)", key="compare_sel",
                       classes=COMPARABLE_CLASSES, max_selections=3,
                       placeholder="e.g. essential tremor, Parkinson's disease")
-st.query_params.from_dict({"c": ",".join(curie(str(n)) for n in sel)} if sel else {})
+write_url("compare", {"c": ",".join(curie(str(n)) for n in sel)} if sel else {})
 
 if len(sel) < 2:
     st.info("Pick two or three conditions to line them up: causes, mechanisms, symptoms, anatomy "

@@ -12,7 +12,7 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.state import get_kg
-from app.ui import entities_from_param, entities_picker, markdown_text
+from app.ui import entities_from_param, entities_picker, markdown_text, url_changed, write_url
 from graph.learn.differential import LEARNING_NOTE, differential, finding_options
 from graph.learn.explain import capitalise
 from graph.namespace import curie
@@ -34,8 +34,7 @@ def _add_finding(node: URIRef) -> None:
     S.differential_findings = [*S.differential_findings, node]
 
 
-if "differential_init" not in S:
-    S.differential_init = True
+if url_changed("differential"):  # a link, a reload, Back or Forward: the URL decides
     S.differential_findings = entities_from_param(
         kg, "f", allowed=FINDINGS.__contains__,
         kind="a finding (a symptom or sign, an age at onset, a trigger or a past condition)")
@@ -47,7 +46,7 @@ findings = entities_picker(
     kg, "Findings: symptoms and signs, age at onset, history (a trigger, an exposure, a past condition)",
     key="differential_findings", allowed=FINDINGS.__contains__,
     placeholder="e.g. upper-lip twitching, tremor of the hands, age 40 or older, stopping coffee")
-st.query_params.from_dict({"f": ",".join(curie(str(n)) for n in findings)} if findings else {})
+write_url("differential", {"f": ",".join(curie(str(n)) for n in findings)} if findings else {})
 
 if not findings:
     st.info("Pick one or more findings. Try upper-lip twitching, tremor of the hands and age 40 or "

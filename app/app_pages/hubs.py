@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kg
-from app.ui import disclaimer, markdown_text
+from app.ui import disclaimer, markdown_text, url_changed, write_url
 from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
 from graph.view.render import class_style
 
@@ -20,8 +20,7 @@ kg = get_kg()
 S = st.session_state
 MEASURE_TITLES = {"degree": "Degree (hubs)", "betweenness": "Betweenness (bridges)"}
 
-if "hubs_init" not in S:
-    S.hubs_init = True
+if url_changed("hubs"):  # a link, a reload, Back or Forward: the URL decides
     wanted = st.query_params.get("measure")
     S.hubs_measure = wanted if wanted in MEASURE_TITLES else "betweenness"
     if wanted and wanted not in MEASURE_TITLES:
@@ -54,7 +53,7 @@ c1, c2 = st.columns([2, 1])
 measure = c1.radio("Measure", list(MEASURE_TITLES), key="hubs_measure", horizontal=True,
                    format_func=MEASURE_TITLES.get)
 top = c2.slider("Show the top", 5, 40, key="hubs_top")
-st.query_params.from_dict({"measure": measure})
+write_url("hubs", {"measure": measure})
 st.info(MEASURES[measure], icon=":material/lightbulb:")
 
 rows = centrality(kg)

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from app.network_component import network
 from app.state import get_kg
 from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, int_from_param,
-                    legend_markdown, markdown_text)
+                    legend_markdown, markdown_text, url_changed, write_url)
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.learn.relate import MAX_LENGTH, connection_graph, relate
@@ -33,8 +33,7 @@ def _sources_caption(path) -> str:
     return "  \n".join(parts) or "No source recorded."
 
 
-if "relate_init" not in S:
-    S.relate_init = True
+if url_changed("relate"):  # a link, a reload, Back or Forward: the URL decides
     S.relate_a = entity_from_param(kg, "a")
     S.relate_b = entity_from_param(kg, "b")
     S.relate_len = int_from_param("len", 3, 1, MAX_LENGTH, "steps")
@@ -54,7 +53,7 @@ with c3:
 
 params = {"len": str(S.relate_len)}
 params.update({k: curie(str(v)) for k, v in (("a", a), ("b", b)) if v})
-st.query_params.from_dict(params)
+write_url("relate", params)
 
 if not a or not b:
     st.info("Example: DiGeorge syndrome and hypoparathyroidism, or Parkinson's disease and "

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from app.network_component import network
 from app.state import get_kg
 from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, legend_markdown,
-                    markdown_text)
+                    markdown_text, url_changed, write_url)
 from graph.learn.explain import capitalise
 from graph.namespace import CM, curie
 from graph.view.render import to_vis_data
@@ -28,8 +28,7 @@ def _sources(path) -> str:
                        for provs in path.sources for p in provs) or "No source recorded."
 
 
-if "treatments_init" not in S:
-    S.treatments_init = True
+if url_changed("treatments"):  # a link, a reload, Back or Forward: the URL decides
     S.treatments_pick = entity_from_param(kg, "treatment", classes={CM.Treatment},
                                           kind="a treatment")
 
@@ -37,7 +36,7 @@ st.title("Treatments")
 disclaimer()
 pick = entity_picker(kg, "Treatment", key="treatments_pick", classes={CM.Treatment},
                      placeholder="e.g. calcium replacement")
-st.query_params.from_dict({"treatment": curie(str(pick))} if pick else {})
+write_url("treatments", {"treatment": curie(str(pick))} if pick else {})
 if not pick:
     st.info("Pick a treatment to see which mechanisms and conditions it acts on, and which "
             "symptom paths it interrupts.")
