@@ -17,7 +17,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app.state import get_kg  # noqa: E402
+from app.state import dataset_picker, get_kg  # noqa: E402
 from app.a11y import accessibility_fixes  # noqa: E402
 from app.ui import GLOBAL_CSS  # noqa: E402
 
@@ -55,5 +55,7 @@ st.markdown(GLOBAL_CSS, unsafe_allow_html=True)  # our stylesheet (constants onl
 # to the page's own controls (Explore's search is its first item, above the fold).
 # Top navigation: a menu per section, so the sidebar holds only the page's own controls (on a
 # phone Streamlit moves the menu into the sidebar).
-st.navigation(sections, position="top").run()
+page = st.navigation(sections, position="top")
+page.run()
+dataset_picker()  # below the page's own controls in the sidebar
 accessibility_fixes()  # last, so that it adds no gap above the page

@@ -21,6 +21,7 @@ from graph.store import ROOT
 from graph.view.network import bounded_view
 
 PAGES = ROOT / "app" / "app_pages"
+ROUTER = ROOT / "app" / "streamlit_app.py"
 DIGEORGE = str(entity("DiGeorgeSyndrome"))
 HYPOCALCEMIA = str(entity("Hypocalcemia"))
 
@@ -299,7 +300,35 @@ def test_ontology_page_lists_classes_relations_in_full_and_draws_the_schema():
 def test_overview_page_counts():
     at = open_page("home")
     assert [m.value for m in at.metric][:2] == ["101", "129"]
-    assert len(at.table) == 2
+    assert len(at.table) == 3
+    sources = at.table[2].value
+    # st.table renders Markdown in its cells, so the page escapes them
+    assert [c.replace("\\", "") for c in sources["source"]] == ["causemap.ttl", "article.trig"]
+    assert "/" not in "".join(sources["source"])  # names only: no server folders
+    assert any("Loaded now: The article \\(bundled\\)" in t for t in texts(at))
+
+
+def test_overview_page_on_the_article_with_its_hpo_enrichment():
+    at = open_page("home", graph="article-hpo")
+    assert int(at.metric[0].value.replace(",", "")) > 101  # the HPO phenotypes of its conditions
+    assert "hpo-enrichment.trig" in [c.replace("\\", "") for c in at.table[2].value["source"]]
+    assert any("HPO enrichment" in t for t in texts(at))
+
+
+def test_an_unknown_graph_in_the_link_falls_back_to_the_default():
+    at = open_page("home", graph="![x](http://example.org/x)")
+    assert not at.exception
+    assert [m.value for m in at.metric][:2] == ["101", "129"]
+
+
+def test_the_graph_picker_switches_every_page(monkeypatch):
+    at = AppTest.from_file(str(ROUTER), default_timeout=60).run()
+    box = next(b for b in at.sidebar.selectbox if b.label == "Graph")
+    assert box.value == "article" and "The article + HPO enrichment" in box.options
+    box.select("article-hpo").run()
+    assert not at.exception
+    assert at.query_params.get("graph") == "article-hpo"
+    assert at.session_state["cm_dataset"] == "article-hpo"
 
 
 # -- the modules behind the pages -----------------------------------------------------------------
@@ -319,3 +348,12 @@ def test_remove_value_takes_an_entity_off_a_multi_picker():
     at.session_state[box_key("compare_sel")] = remove_value(str(entity("EssentialTremor")))
     at.run()
     assert at.session_state["compare_sel"] == [entity("ParkinsonsDisease")]
+
+
+def test_every_page_explores_the_graph_the_link_names():
+    # An HPO phenotype that only the enrichment graph holds: unknown to the article's graph.
+    plain = open_page("entity", entity="Autosomal dominant inheritance")
+    assert any("does not have" in e.value for e in plain.error)
+    enriched = open_page("entity", entity="Autosomal dominant inheritance", graph="article-hpo")
+    assert not enriched.error and not enriched.exception
+    assert any("Autosomal dominant inheritance" in t for t in texts(enriched) + [h.value for h in enriched.subheader])

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from app.state import get_kg
+from app.state import current_dataset, get_kg
 from app.ui import disclaimer, markdown_text
 from graph.learn.stats import graph_stats
 
 kg = get_kg()
 st.title("Causemap")
 disclaimer()
+dataset = current_dataset()
 st.write("A knowledge graph of conditions, their causes and triggers, the mechanisms through which "
-         "they act, their symptoms and signs, and their treatments, curated from one consumer-health "
-         "article on upper-lip twitching. Every relation links to the article section it comes from; "
-         "where the article was wrong, a curator's note says so.")
+         "they act, their symptoms and signs, and their treatments. Every relation says where it "
+         "comes from; where a source was wrong, a curator's note says so.")
+st.markdown(f"**Loaded now: {markdown_text(dataset.label)}.** {markdown_text(dataset.help)} "
+            "Switch graphs with *Graph* in the sidebar.")
 s = graph_stats(kg)
 cols = st.columns(4)
 cols[0].metric("Entities", s.entities)
@@ -29,3 +33,10 @@ left.table({"class": [markdown_text(c) for c, _ in s.classes],
 right.subheader("Relations by kind")
 right.table({"relation": [markdown_text(r) for r, _ in s.relation_kinds],
              "count": [n for _, n in s.relation_kinds]}, hide_index=True)
+st.subheader("Where the data comes from")
+KINDS = {"file": "a file", "bundled": "bundled with Causemap", "store": "an on-disk store",
+         "endpoint": "a SPARQL endpoint"}
+# File names only: the server's folders are nobody's business.
+st.table({"source": [markdown_text(src.location if src.kind == "endpoint" else Path(src.location).name)
+                     for src in kg.sources],
+          "kind": [KINDS.get(src.kind, src.kind) for src in kg.sources]}, hide_index=True)
