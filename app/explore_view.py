@@ -11,6 +11,11 @@ so Back and Forward step through views, and a link reproduces exactly what its s
 
 Without ``focus`` the page shows its start view (the best-connected entity, 2 hops on a small
 graph); ``view=whole`` is the whole graph, capped.
+
+A one-hop view of an entity with more than :data:`~graph.view.clusters.DEFAULT_THRESHOLD`
+neighbours (an HPO disease and its hundred phenotypes) groups them into cluster nodes by class and
+organ system (:func:`graph.view.clusters.clustered_view`); ``open=`` lists the groups opened by a
+click, so that a link reproduces them too.
 """
 
 from __future__ import annotations
@@ -25,10 +30,12 @@ from graph.learn.entities import resolve
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.store import Store
+from graph.namespace import expand_curie
+from graph.view.clusters import CLUSTER_PREFIX, DEFAULT_THRESHOLD, clustered_view
 from graph.view.network import DEFAULT_MAX_NODES, bounded_view, hubs_by_degree
 
 __all__ = ["View", "view_from_params", "view_params", "start_focus", "draw", "expand", "caption",
-           "remember",
+           "remember", "toggle_group", "is_cluster",
            "MAX_RADIUS", "CAP_RANGE"]
 
 MAX_RADIUS = 3
@@ -49,11 +56,22 @@ class View:
     expanded: tuple[str, ...] = ()
     selected: str | None = None
     cap: int = DEFAULT_MAX_NODES
+    opened: tuple[str, ...] = ()  # cluster groups opened (group keys: class or organ-system IRIs)
     start: bool = field(default=False, compare=False)  # the start view (no focus in the URL)
 
     def with_(self, **changes) -> "View":
-        """This view changed; it stays the start view only if just the selection changed."""
-        return replace(self, start=self.start and set(changes) <= {"selected"}, **changes)
+        """This view changed; it stays the start view only if just the selection or the opened
+        groups changed. A new focus closes every group."""
+        if "focus" in changes and changes["focus"] != self.focus:
+            changes.setdefault("opened", ())
+        return replace(self, start=self.start and set(changes) <= {"selected", "opened"},
+                       **changes)
+
+    @property
+    def clusters(self) -> bool:
+        """Whether big neighbourhoods are drawn as cluster nodes (one hop, nothing expanded)."""
+        return not self.whole and self.focus is not None and self.radius == 1 \
+            and not self.expanded
 
 
 def start_focus(kg: Store) -> tuple[str | None, int]:
@@ -130,6 +148,13 @@ def view_from_params(kg: Store, params: Mapping[str, str], classes: Mapping[str,
                 expanded.append(node)
     selected = _entity(kg, params["entity"], "selected entity", problems) \
         if params.get("entity") else None
+    opened = []
+    for raw in (params.get("open") or "").split(",")[:50]:
+        key = expand_curie(raw.strip()) if raw.strip() else None
+        if raw.strip() and key is None:
+            problems.append(f"no group called {raw.strip()[:40]}")
+        elif key is not None and str(key) not in opened:
+            opened.append(str(key))
     is_start = focus is None and not whole
     if is_start:
         focus = start
@@ -137,7 +162,8 @@ def view_from_params(kg: Store, params: Mapping[str, str], classes: Mapping[str,
     view = View(focus=None if whole else focus, radius=radius, whole=whole,
                 classes=_names(params.get("classes"), classes, "class", problems),
                 relations=_names(params.get("relations"), relations, "relation", problems),
-                expanded=tuple(expanded), selected=selected, cap=cap, start=is_start)
+                expanded=tuple(expanded), selected=selected, cap=cap, opened=tuple(opened),
+                start=is_start)
     return view, problems
 
 
@@ -162,6 +188,8 @@ def view_params(view: View) -> dict[str, str]:
         params["expand"] = ",".join(curie(n) for n in view.expanded)
     if view.cap != DEFAULT_MAX_NODES:
         params["cap"] = str(view.cap)
+    if view.opened:
+        params["open"] = ",".join(curie(g) for g in view.opened)
     if view.selected:
         params["entity"] = curie(view.selected)
     return params
@@ -186,11 +214,39 @@ def remember(trail: list[str], v: View) -> bool:
 
 
 def draw(kg: Store, v: View):
-    """The bounded view (:func:`graph.view.network.bounded_view`) that ``v`` describes."""
+    """The bounded view (:func:`graph.view.network.bounded_view`) that ``v`` describes; for a
+    one-hop view of a big neighbourhood, the clustered view (:func:`clustered_view`)."""
+    if v.clusters:
+        shown = clustered_view(kg, URIRef(v.focus), open_groups=v.opened,
+                               threshold=min(DEFAULT_THRESHOLD, v.cap), max_nodes=v.cap,
+                               relations=list(v.relations) if v.relations else None,
+                               classes=list(v.classes) if v.classes else None)
+        if any(d.get("cluster") for _, d in shown.graph.nodes(data=True)):
+            return shown
     return bounded_view(kg, focus=None if v.whole else v.focus, radius=v.radius,
                         classes=list(v.classes) if v.classes else None,
                         relations=list(v.relations) if v.relations else None,
                         max_nodes=v.cap, expanded=v.expanded)
+
+
+def is_cluster(node_id: str) -> bool:
+    """Whether a drawn node is a cluster (a group of neighbours), not an entity."""
+    return str(node_id).startswith(CLUSTER_PREFIX)
+
+
+def toggle_group(v: View, node_id: str) -> View:
+    """``v`` with the group a cluster node stands for opened (or closed again when open).
+
+    >>> v = toggle_group(View(focus="x", radius=1), "cluster:https://w3id.org/causemap/Symptom")
+    >>> v.opened, view_params(v)["open"]
+    (('https://w3id.org/causemap/Symptom',), 'cm:Symptom')
+    >>> toggle_group(v, "cluster:https://w3id.org/causemap/Symptom").opened
+    ()
+    """
+    key = str(node_id).removeprefix(CLUSTER_PREFIX)
+    if key in v.opened:
+        return v.with_(opened=tuple(g for g in v.opened if g != key))
+    return v.with_(opened=(*v.opened, key))
 
 
 def _name(kg: Store, iri) -> str:
@@ -234,6 +290,16 @@ def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, 
     from app.ui import markdown_text
 
     n, m = shown.graph.number_of_nodes(), shown.graph.number_of_edges()
+    groups = [d for _, d in shown.graph.nodes(data=True) if d.get("cluster")]
+    if groups:
+        inside = sum(int(d.get("count") or 0) for d in groups)
+        where = (f"**{markdown_text(_name(kg, v.focus))}** and its {shown.total} direct "
+                 f"neighbours")
+        text = (f"Showing {where}: {n - len(groups) - 1} drawn one by one, {inside} in "
+                f"{len(groups)} {'group' if len(groups) == 1 else 'groups'}"
+                + (f", {shown.hidden} beyond the cap" if shown.hidden else "")
+                + ". Click a group (a dashed ring) to open it, again to close it.")
+        return text, _filters(v, labels)
     of = "at least " if not shown.complete else ""
     where = "the whole graph" if v.whole else (
         f"**{markdown_text(_name(kg, v.focus))}** and what is within {v.radius} "
@@ -242,6 +308,10 @@ def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, 
     text = (f"Showing {n} of {of}{shown.total} {'entity' if shown.total == 1 else 'entities'} "
             f"and {m} {'relation' if m == 1 else 'relations'}: {where}"
             + (f", with the neighbours of {grown}" if grown else "") + ".")
+    return text, _filters(v, labels)
+
+
+def _filters(v: View, labels: Mapping[str, str]) -> str:
     filters = [f"classes: {', '.join(labels[c] for c in v.classes)}"] if v.classes else []
     filters += [f"relations: {', '.join(labels[r] for r in v.relations)}"] if v.relations else []
-    return text, ("Filtered to " + "; ".join(filters) + ".") if filters else ""
+    return ("Filtered to " + "; ".join(filters) + ".") if filters else ""

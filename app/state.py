@@ -101,8 +101,10 @@ def current_dataset() -> Dataset:
     """The dataset this session explores: its choice, the ``graph`` URL parameter, or the default."""
     offered = datasets()
     keys = {d.key: d for d in offered}
-    wanted = st.session_state.get(_CHOICE) or st.query_params.get(DATASET_PARAM)
-    return keys.get(wanted, offered[0])
+    linked = st.query_params.get(DATASET_PARAM)
+    if linked in keys and linked != st.session_state.get(_CHOICE):
+        st.session_state[_CHOICE] = linked  # a link names the graph: it wins, and is kept
+    return keys.get(st.session_state.get(_CHOICE), offered[0])
 
 
 def set_session_store(store: Store | None, name: str = "") -> None:
@@ -157,6 +159,10 @@ def dataset_picker() -> None:
         else:
             st.query_params[DATASET_PARAM] = st.session_state[_CHOICE]
 
+    # Pages rewrite the query string with their own state: put the graph back into it, so that
+    # every link still opens the same graph.
+    if chosen.key != offered[0].key and st.query_params.get(DATASET_PARAM) != chosen.key:
+        st.query_params[DATASET_PARAM] = chosen.key
     labels = {d.key: d.label for d in offered}
     st.sidebar.selectbox("Graph", keys, index=keys.index(chosen.key), key="cm_dataset_box",
                          format_func=labels.__getitem__, on_change=changed,

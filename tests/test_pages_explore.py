@@ -357,3 +357,41 @@ def test_every_page_explores_the_graph_the_link_names():
     enriched = open_page("entity", entity="Autosomal dominant inheritance", graph="article-hpo")
     assert not enriched.error and not enriched.exception
     assert any("Autosomal dominant inheritance" in t for t in texts(enriched) + [h.value for h in enriched.subheader])
+
+
+# -- big neighbourhoods: cluster nodes that open on click ----------------------------------------
+
+OMIM_DIGEORGE = "disease:OMIM_188400"  # 77 neighbours in the HPO enrichment graph
+CARDIO = "http://purl.obolibrary.org/obo/HP_0001626"  # Abnormality of the cardiovascular system
+
+
+def test_a_one_hop_view_of_an_hpo_disease_groups_its_phenotypes():
+    at = open_page("explore", graph="article-hpo", focus=OMIM_DIGEORGE, radius="1")
+    assert not at.exception
+    nodes = network_data(at)["nodes"]
+    clusters = [n for n in nodes if n.get("isCluster")]
+    assert len(nodes) <= 30 and len(clusters) >= 5
+    cardio = next(n for n in clusters if n["id"] == "cluster:" + CARDIO)
+    assert cardio["label"].startswith("Abnormality of the cardiovascular system · ")
+    assert cardio["count"] == int(cardio["label"].rsplit("· ", 1)[1]) > 3
+    assert "click to open" in cardio["title"]
+    assert any("77 direct neighbours" in t and "Click a group" in t for t in texts(at))
+
+
+def test_a_click_on_a_group_opens_it_and_the_link_keeps_it_open():
+    at = open_page("explore", graph="article-hpo", focus=OMIM_DIGEORGE, radius="1")
+    before = {n["id"] for n in network_data(at)["nodes"]}
+    count = next(n["count"] for n in network_data(at)["nodes"] if n["id"] == "cluster:" + CARDIO)
+    at.session_state["explore_network"] = click_value("cluster:" + CARDIO)
+    at.run()
+    assert not at.exception
+    assert query_params(at)["open"] == "obo:HP_0001626"
+    assert "entity" not in query_params(at)  # a group is opened, not selected
+    after = {n["id"] for n in network_data(at)["nodes"]}
+    assert "cluster:" + CARDIO not in after
+    assert len(after - before) == count  # every member of the group is drawn
+    again = open_page("explore", graph="article-hpo", **query_params(at))  # the link
+    assert {n["id"] for n in network_data(again)["nodes"]} == after
+    again.session_state["explore_network"] = click_value("cluster:" + CARDIO)
+    again.run()
+    assert "open" not in query_params(again)  # a second click closes it

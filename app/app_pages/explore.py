@@ -15,8 +15,8 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.details import show_details
-from app.explore_view import (CAP_RANGE, MAX_RADIUS, View, caption, draw, expand, remember,
-                              view_from_params, view_params)
+from app.explore_view import (CAP_RANGE, MAX_RADIUS, View, caption, draw, expand, is_cluster,
+                              remember, toggle_group, view_from_params, view_params)
 from app.network_component import network
 from app.search_box import search_box
 from app.state import get_kg
@@ -65,6 +65,9 @@ def _toggle_expand(iri: str) -> None:
 def _select(iri: str) -> None:
     """A click on the drawing (or a pick from its list): a new view, with that entity selected."""
     v = _current()
+    if is_cluster(iri):  # a group of neighbours: open it (or close it again)
+        _go(toggle_group(v, iri))
+        return
     if iri != v.selected and kg.class_of(URIRef(iri)) is not None:
         _go(v.with_(selected=iri))
 

@@ -188,6 +188,9 @@ def _node_tooltip(node: str, attrs: Mapping[str, Any], style: ClassStyle) -> str
     """Name, class and short id (``cm:Hypocalcemia``, not the full IRI), then the definition."""
     label = " ".join(str(attrs.get("label") or _local_name(node)).split())
     cls_label = attrs.get("cls_label") or style.label
+    if attrs.get("cluster"):  # a group: its members are in the title; a click opens it
+        return "\n".join([label, str(attrs.get("title") or "").replace("open to see them",
+                                                                       "click to open")])
     lines = [label, f"{cls_label} · {_short_id(node)}"]
     if attrs.get("title"):
         lines.append(str(attrs["title"]).strip())
@@ -240,6 +243,14 @@ def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str, *,
         font["size"] = MINOR_FONT
         item["scaling"] = {"label": {"drawThreshold": MINOR_DRAW_THRESHOLD}}
     item["font"] = font
+    if attrs.get("cluster"):
+        # A group of neighbours drawn as one node (graph.view.clusters): bigger with its count,
+        # a dashed ring, the count in its label; a click opens it.
+        count = int(attrs.get("count") or 0)
+        item.update(isCluster=True, count=count, curie=f"group of {count}",
+                    size=round(14 + 2.2 * math.sqrt(min(count, 200)), 1),
+                    shapeProperties={"borderDashes": [6, 4]})
+        item["borderWidth"] = max(item.get("borderWidth", 1.5), 2.5)
     if style.shape == "chromosome":
         colours = item["color"]
         width = item.get("borderWidth", 1.5) * 1.6
