@@ -395,3 +395,25 @@ def test_a_click_on_a_group_opens_it_and_the_link_keeps_it_open():
     again.session_state["explore_network"] = click_value("cluster:" + CARDIO)
     again.run()
     assert "open" not in query_params(again)  # a second click closes it
+
+
+def test_the_entity_page_groups_hpo_annotations_by_frequency_band():
+    at = open_page("entity", entity=OMIM_DIGEORGE, graph="article-hpo")
+    assert not at.exception and not at.error
+    bands = [e.label for e in at.expander]
+    assert bands and bands[0].startswith(("Obligate", "Very frequent"))
+    order = ["Obligate", "Very frequent", "Frequent", "Occasional", "Very rare",
+             "Frequency not given"]
+    named = [b.split(" · ")[0] for b in bands]
+    assert named == sorted(named, key=order.index)  # most frequent first
+    assert sum(int(b.split(" · ")[1]) for b in bands) >= 60
+    assert any("Hypocalcemia" in t for t in texts(at))  # known: OMIM:188400 has hypocalcemia
+
+
+def test_the_entity_page_shows_which_article_claims_hpo_supports():
+    at = open_page("entity", entity="cm:DiGeorgeSyndrome", graph="article-hpo")
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("✓ HPO supports this") for c in captions)
+    plain = open_page("entity", entity="cm:DiGeorgeSyndrome")  # the article alone: no HPO
+    assert not any("HPO supports" in c.value for c in plain.caption)

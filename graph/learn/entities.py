@@ -32,7 +32,27 @@ from graph.learn.search import Match, index_of, normalise, search
 from graph.store import Store
 
 __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
-           "normalise", "xref_link", "edge_provenance", "annotation_sentence", "Provenance"]
+           "normalise", "xref_link", "edge_provenance", "annotation_sentence", "Provenance",
+           "frequency_band", "FREQUENCY_BANDS", "RELATIONS_SHOWN"]
+
+#: HPO's frequency bands (the terms under HP:0040279 "Frequency"), each from its lower bound; a
+#: frequency of zero is "Excluded" and is never an edge.
+FREQUENCY_BANDS = (("Obligate", 1.0), ("Very frequent", 0.80), ("Frequent", 0.30),
+                   ("Occasional", 0.05), ("Very rare", 0.0))
+#: Relations of one kind (a predicate, one direction) that :func:`describe` writes out by
+#: default; the rest are counted (a phenotype such as Seizure has 2,393 diseases).
+RELATIONS_SHOWN = 100
+
+
+def frequency_band(value: float | None) -> str:
+    """The HPO frequency band of a frequency from 0 to 1 (``None``: not given).
+
+    >>> [frequency_band(v) for v in (1, 0.895, 0.545, 5 / 78, 0.025, None)]
+    ['Obligate', 'Very frequent', 'Frequent', 'Occasional', 'Very rare', 'Frequency not given']
+    """
+    if value is None:
+        return "Frequency not given"
+    return next(name for name, low in FREQUENCY_BANDS if value >= low or low == 0.0)
 
 _MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch,
                 SKOS.relatedMatch)
@@ -180,8 +200,10 @@ def edge_provenance(kg: Store, s, p, o) -> list[Provenance]:
                                           for a in kg.objects(name, CM.contradictedBy))),
             ))
         elif (name, RDF.type, CM.SourceRelease) in kg:
-            annotations = [a for a in kg.subjects(CM.annotatedCondition, s)
-                           if (a, CM.annotatedTerm, o) in kg]
+            # A join, not a scan of every annotation of ``s`` (a disease has hundreds).
+            annotations = [URIRef(a) for (a,) in kg.select_text(
+                f"SELECT ?a WHERE {{ ?a cm:annotatedCondition <{s}> ; cm:annotatedTerm <{o}> }}"
+                " LIMIT 50")]
             found.append(Provenance(
                 claim=name,
                 claim_text="; ".join(sorted(annotation_sentence(kg, a, subject=False)
@@ -203,6 +225,12 @@ class Relation:
     direction: str
     sentence: str
     provenance: tuple[Provenance, ...]
+    frequency: float | None = None  # an HPO annotation's frequency (0 to 1), when it has one
+
+    @property
+    def band(self) -> str:
+        """The HPO frequency band (:func:`frequency_band`)."""
+        return frequency_band(self.frequency)
 
 
 @dataclass
@@ -219,6 +247,8 @@ class EntityDetails:
     xrefs: list[Xref]
     notes: list[str]
     relations: list[Relation] = field(default_factory=list)
+    #: Relations of a kind not written out (over the limit), by (direction, predicate).
+    more: dict[tuple[str, URIRef], int] = field(default_factory=dict)
 
     @property
     def outgoing(self) -> list[Relation]:
@@ -229,8 +259,12 @@ class EntityDetails:
         return [r for r in self.relations if r.direction == "in"]
 
 
-def describe(kg: Store, iri: URIRef) -> EntityDetails:
+def describe(kg: Store, iri: URIRef, *, limit: int | None = RELATIONS_SHOWN) -> EntityDetails:
     """Gather the details of one entity.
+
+    Relations are written out (a sentence and provenance each) up to ``limit`` per kind (a
+    predicate in one direction; ``None``: all), most frequent first where HPO gives frequencies,
+    then by label; ``more`` counts the rest.
 
     Raises
     ------
@@ -246,6 +280,9 @@ def describe(kg: Store, iri: URIRef) -> EntityDetails:
     ('Mechanism', 'HP:0002901')
     >>> any(r.sentence == "DiGeorge syndrome acts through hypocalcemia." for r in d.incoming)
     True
+    >>> d = describe(load(), entity("Hypocalcemia"), limit=1)
+    >>> len(d.incoming) < len(describe(load(), entity("Hypocalcemia")).incoming), sum(d.more.values()) > 0
+    (True, True)
     """
     from graph.learn.explain import edge_sentence  # explain imports entities for provenance
 
@@ -258,15 +295,28 @@ def describe(kg: Store, iri: URIRef) -> EntityDetails:
         for target in sorted(g.objects(iri, prop), key=str):
             short, url = xref_link(str(target))
             xrefs.append(Xref(curie(str(prop)).split(":")[1], str(target), short, url))
-    relations = []
+    frequency = _frequencies(kg, iri)
+    kinds: dict[tuple[str, URIRef], list[tuple[URIRef, URIRef]]] = {}
     for p in RELATIONS:
         for o in g.objects(iri, p):
-            relations.append(Relation(iri, p, o, "out", edge_sentence(kg, iri, p, o),
-                                      tuple(edge_provenance(kg, iri, p, o))))
+            kinds.setdefault(("out", p), []).append((iri, o))
         for s in g.subjects(p, iri):
-            relations.append(Relation(s, p, iri, "in", edge_sentence(kg, s, p, iri),
-                                      tuple(edge_provenance(kg, s, p, iri))))
+            kinds.setdefault(("in", p), []).append((s, iri))
+    relations, more = [], {}
+    for (direction, p), pairs in kinds.items():
+        def order(pair, direction=direction):
+            other = pair[1] if direction == "out" else pair[0]
+            return (-(frequency.get(other) or -1.0), kg.label(other).lower(), str(other))
+        pairs.sort(key=order)
+        shown = pairs if limit is None else pairs[:limit]
+        if len(shown) < len(pairs):
+            more[(direction, p)] = len(pairs) - len(shown)
+        for s, o in shown:
+            relations.append(Relation(s, p, o, direction, edge_sentence(kg, s, p, o),
+                                      tuple(edge_provenance(kg, s, p, o)),
+                                      frequency.get(o if direction == "out" else s)))
     relations.sort(key=lambda r: (r.direction != "out", kg.label(r.predicate),
+                                  -(r.frequency if r.frequency is not None else -1.0),
                                   kg.label(r.object if r.direction == "out" else r.subject).lower()))
     definition = g.value(iri, SKOS.definition)
     return EntityDetails(
@@ -280,4 +330,21 @@ def describe(kg: Store, iri: URIRef) -> EntityDetails:
         xrefs=xrefs,
         notes=sorted(str(n) for n in g.objects(iri, CM.curatorNote)),
         relations=relations,
+        more=more,
     )
+
+
+def _frequencies(kg: Store, iri: URIRef) -> dict[URIRef, float]:
+    """The highest HPO frequency of each annotation linking ``iri`` (a disease or a phenotype)
+    to another entity, in one query; empty for the article's entities."""
+    found: dict[URIRef, float] = {}
+    for condition, term, freq in kg.select_text(f"""SELECT ?d ?t (MAX(?f) AS ?freq) WHERE {{
+            {{ ?a cm:annotatedCondition <{iri}> }} UNION {{ ?a cm:annotatedTerm <{iri}> }}
+            ?a cm:annotatedCondition ?d ; cm:annotatedTerm ?t ; cm:frequencyValue ?f
+            FILTER NOT EXISTS {{ ?a cm:negated true }} }} GROUP BY ?d ?t"""):
+        other = URIRef(term if condition == str(iri) else condition)
+        try:
+            found[other] = float(freq)
+        except (TypeError, ValueError):
+            continue
+    return found
