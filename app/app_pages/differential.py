@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 from rdflib import URIRef
 
+from app.details import cite
 from app.state import get_kg
 from app.ui import entities_from_param, entities_picker, markdown_text, url_changed, write_url
 from graph.learn.differential import LEARNING_NOTE, differential, finding_options
@@ -104,7 +105,7 @@ for rank, cand in enumerate(d.candidates[:SHOWN], 1):
             st.markdown(f"{mark} **{markdown_text(capitalise(link.label))}**: "
                         f"{markdown_text(link.reason)}")
             if link.path is not None:
-                sources = [f"§ {markdown_text(p.section_label)}: “{markdown_text(p.claim_text)}”"
+                sources = [f"{cite(p)}: “{markdown_text(p.claim_text)}”"
                            for provs in link.path.sources for p in provs]
                 if sources:
                     st.caption("  \n".join(sources))

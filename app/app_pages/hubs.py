@@ -14,6 +14,7 @@ import streamlit as st
 from app.state import get_kg
 from app.ui import disclaimer, markdown_text, url_changed, write_url
 from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
+from graph.learn.stats import entity_count
 from graph.view.render import class_style
 
 kg = get_kg()
@@ -49,21 +50,32 @@ st.caption("A mechanism explains a symptom it can cause, directly or down a chai
            "Hover over a bar for the symptoms and for what acts through the mechanism.")
 
 st.subheader("Which concepts are hubs, and which are bridges?")
+rows = centrality(kg)
+# On a graph too big to walk whole, betweenness and cut points are not computed (None).
+walked = all(r.betweenness is not None for r in rows)
+offered = list(MEASURE_TITLES) if walked else ["degree"]
+if S.hubs_measure not in offered:
+    S.hubs_measure = "degree"
 c1, c2 = st.columns([2, 1])
-measure = c1.radio("Measure", list(MEASURE_TITLES), key="hubs_measure", horizontal=True,
+measure = c1.radio("Measure", offered, key="hubs_measure", horizontal=True,
                    format_func=MEASURE_TITLES.get)
 top = c2.slider("Show the top", 5, 40, key="hubs_top")
 write_url("hubs", {"measure": measure})
 st.info(MEASURES[measure], icon=":material/lightbulb:")
+if not walked:
+    st.caption(f"This graph has {entity_count(kg):,} entities: betweenness and cut points need "
+               "every shortest path between them, too much to compute here, so only degree is "
+               "shown. Open the bundled article graph to see the bridges.")
 
-rows = centrality(kg)
-df = pd.DataFrame({
+columns = {
     "entity": [r.label for r in rows],
     "class": [r.cls_label for r in rows],
     "degree": [r.degree for r in rows],
-    "betweenness": [round(r.betweenness, 3) for r in rows],
-    "cut point": ["yes" if r.cut_point else "" for r in rows],
-}).sort_values([measure, "entity"], ascending=[False, True]).head(top)
+}
+if walked:
+    columns["betweenness"] = [round(r.betweenness, 3) for r in rows]
+    columns["cut point"] = ["yes" if r.cut_point else "" for r in rows]
+df = pd.DataFrame(columns).sort_values([measure, "entity"], ascending=[False, True]).head(top)
 # The same colour per class as in the network views, so a student's eye carries over.
 class_iri = {r.cls_label: str(kg.class_of(r.node)) for r in rows}
 classes = sorted(set(df["class"]))
@@ -72,11 +84,11 @@ chart = alt.Chart(df).mark_bar().encode(
     x=alt.X(f"{measure}:Q", title=MEASURE_TITLES[measure]),
     y=alt.Y("entity:N", sort=list(df["entity"]), title=None, axis=alt.Axis(labelLimit=260)),
     color=alt.Color("class:N", scale=alt.Scale(domain=classes, range=colours), title="class"),
-    tooltip=["entity", "class", "degree", "betweenness", "cut point"],
+    tooltip=list(columns),
 )
 st.altair_chart(chart.properties(height=24 * len(df) + 30), width="stretch")
 # The chosen measure is explained above the chart; the table's other columns here, once each.
 for name, meaning in MEASURES.items():
-    if name != measure:
+    if name != measure and (walked or name == "degree"):
         st.markdown(f"**{name.replace('_', ' ').capitalize()}**: {markdown_text(meaning)}")
 st.dataframe(df, hide_index=True, width="stretch")

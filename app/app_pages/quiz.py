@@ -14,9 +14,11 @@ from app.state import get_kg
 from app.ui import disclaimer, int_from_param, markdown_text
 from graph.learn.explain import capitalise
 from graph.learn.quiz import KIND_LABELS, KINDS, letter, make_quiz, parse_answer, score
+from graph.learn.quiz_hpo import has_annotations
 
 kg = get_kg()
 S = st.session_state
+HPO_QUIZ = not kg.is_small and has_annotations(kg)  # make_quiz asks from HPO's annotations
 COUNT = (3, 20)
 
 
@@ -64,8 +66,12 @@ with st.expander("Quiz settings", icon=":material/tune:"):
     st.number_input("Seed (same seed, same quiz)", min_value=0, max_value=10**6, step=1,
                     key="quiz_seed", on_change=_settings_changed)
     st.slider("Questions", *COUNT, key="quiz_count", on_change=_settings_changed)
-    st.multiselect("Kinds of question", list(KINDS), key="quiz_kinds",
-                   format_func=lambda k: KIND_LABELS[k], on_change=_settings_changed)
+    if HPO_QUIZ:
+        st.caption("On this graph every question asks for a frequent feature of an HPO disease "
+                   "(seen in at least 80 % of patients), with three options it does not have.")
+    else:
+        st.multiselect("Kinds of question", list(KINDS), key="quiz_kinds",
+                       format_func=lambda k: KIND_LABELS[k], on_change=_settings_changed)
     st.button("Start again", key="quiz_restart", on_click=_restart)
 
 questions = make_quiz(kg, n=state["n"], seed=state["seed"], kinds=state["kinds"])
@@ -118,7 +124,7 @@ with st.container(border=True):
             st.error(f"Not quite: you chose {letter(chosen)}. The answer is {letter(q.correct)}) "
                      f"{markdown_text(capitalise(q.answer))}.", icon=":material/cancel:")
         st.markdown(f"**Why:** {markdown_text(q.explanation)}")
-        st.caption("  \n".join(f"Source: § {markdown_text(p.section_label)}: "
+        st.caption("  \n".join(f"Source: {markdown_text(p.where)}: "
                                f"“{markdown_text(p.claim_text)}”" for p in q.sources()))
 
 b1, b2, _ = st.columns([1, 1, 3])

@@ -11,6 +11,7 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.network_component import network
+from app.details import cite
 from app.state import get_kg
 from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, int_from_param,
                     legend_markdown, markdown_text, url_changed, write_url)
@@ -29,7 +30,7 @@ def _sources_caption(path) -> str:
         for prov in provs:
             hop = f"{kg.label(step.source)} → {kg.label(step.target)}"
             parts.append(f"{markdown_text(hop)}: “{markdown_text(prov.claim_text)}” "
-                         f"(§ {markdown_text(prov.section_label)})")
+                         f"({cite(prov)})")
     return "  \n".join(parts) or "No source recorded."
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.network_component import network
+from app.details import cite
 from app.state import get_kg
 from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, legend_markdown,
                     markdown_text, url_changed, write_url)
@@ -24,7 +25,7 @@ S = st.session_state
 
 
 def _sources(path) -> str:
-    return "  \n".join(f"§ {markdown_text(p.section_label)}: “{markdown_text(p.claim_text)}”"
+    return "  \n".join(f"{cite(p)}: “{markdown_text(p.claim_text)}”"
                        for provs in path.sources for p in provs) or "No source recorded."
 
 
@@ -55,8 +56,7 @@ with left:
     # Class names come from the ontology (data too): escaped like the rest.
     st.table({"target": [markdown_text(t.label) for t in v.targets],
               "class": [markdown_text(t.cls_label) for t in v.targets],
-              "source": [markdown_text("; ".join(f"§ {p.section_label}"
-                                                 for provs in t.path.sources for p in provs))
+              "source": ["; ".join(cite(p) for provs in t.path.sources for p in provs)
                          for t in v.targets]},
              hide_index=True)
     st.subheader("Conditions it reaches")

@@ -46,7 +46,7 @@ from graph.store import Store
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "FEATURE_CATEGORIES", "COMPARABLE_CLASSES",
            "ProfileItem", "Profile", "Comparison", "SimilarityMatrix", "profile", "compare",
            "features", "similarity", "explain_similarity", "similarity_matrix",
-           "SIMILARITY_EXPLAINED"]
+           "SIMILARITY_EXPLAINED", "MATRIX_LIMIT", "SystemRow", "organ_system_table"]
 
 #: The headings of a profile, in display order.
 CATEGORIES = ("causes", "aggravated_by", "mechanisms", "symptoms", "anatomy", "treatments", "onset")
@@ -347,3 +347,55 @@ def similarity_matrix(kg: Store, nodes: Sequence[URIRef] | None = None, *,
     values = tuple(tuple(_jaccard(feats[a], feats[b]) for b in kept) for a in kept)
     return SimilarityMatrix(tuple(kept), tuple(kg.label(n) for n in kept), values,
                             tuple(n for n in nodes if n not in kept))
+
+
+#: Above this many conditions, :func:`similarity_matrix` is not offered for the whole graph
+#: (every pair of 12,687 HPO diseases is 80 million scores): pages score the picked ones only.
+MATRIX_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class SystemRow:
+    """One organ system (a top-level HPO branch) in a comparison: how many of each condition's
+    phenotypes fall under it, and how many of those all the conditions share."""
+
+    system: URIRef
+    label: str
+    counts: tuple[int, ...]
+    shared: int
+
+
+def organ_system_table(kg: Store, nodes: Sequence[URIRef]) -> list[SystemRow]:
+    """Each condition's phenotypes (``cm:hasSymptom``) counted per organ system, with the
+    phenotypes all of them share; systems with the most phenotypes first.
+
+    A phenotype under two systems counts in both. Phenotypes outside HPO's "Phenotypic
+    abnormality" branch (the article's own symptoms) have no system and are not counted.
+
+    >>> from graph.store import load
+    >>> from graph.store.files import DATA_DIR
+    >>> kg = load([DATA_DIR / "article.trig", DATA_DIR / "optional" / "hpo-enrichment.trig"])
+    >>> from graph.namespace import DISEASE
+    >>> rows = organ_system_table(kg, [URIRef(DISEASE + "OMIM_188400"), URIRef(DISEASE + "ORPHA_567")])
+    >>> rows[0].label, rows[0].counts[0] > 0, rows[0].shared <= min(rows[0].counts)
+    ('Abnormality of head or neck', True, True)
+    """
+    from graph.view.clusters import organ_systems
+
+    for node in nodes:
+        _require(kg, node)
+    systems = organ_systems(kg)
+    phenotypes = [set(map(str, kg.objects(n, CM.hasSymptom))) for n in nodes]
+    shared = set.intersection(*phenotypes) if phenotypes else set()
+    counts: dict[str, list[int]] = {}
+    shared_counts: dict[str, int] = {}
+    for i, terms in enumerate(phenotypes):
+        for term in terms:
+            for system in systems.get(term, ()):
+                counts.setdefault(system, [0] * len(nodes))[i] += 1
+    for term in shared:
+        for system in systems.get(term, ()):
+            shared_counts[system] = shared_counts.get(system, 0) + 1
+    rows = [SystemRow(URIRef(s), kg.label(URIRef(s)), tuple(c), shared_counts.get(s, 0))
+            for s, c in counts.items()]
+    return sorted(rows, key=lambda r: (-sum(r.counts), r.label.lower()))

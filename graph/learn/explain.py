@@ -16,7 +16,8 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 from rdflib import URIRef
 
@@ -80,7 +81,15 @@ class ExplainedPath:
 
     steps: tuple[Step, ...]
     sentence: str
-    sources: tuple[tuple[Provenance, ...], ...]
+    _kg: Store | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def sources(self) -> tuple[tuple[Provenance, ...], ...]:
+        """Each step's claims, looked up when first asked for (a Compare of three HPO diseases
+        builds 400 paths and shows none of their sources)."""
+        if self._kg is None:
+            return tuple(() for _ in self.steps)
+        return tuple(tuple(edge_provenance(self._kg, *st.triple)) for st in self.steps)
 
     @property
     def nodes(self) -> list[URIRef]:
@@ -118,5 +127,4 @@ def path_sentence(kg: Store, steps) -> str:
 def explain_path(kg: Store, steps) -> ExplainedPath:
     """Bundle a path with its sentence and each step's claims."""
     steps = tuple(steps)
-    return ExplainedPath(steps, path_sentence(kg, steps),
-                         tuple(tuple(edge_provenance(kg, *st.triple)) for st in steps))
+    return ExplainedPath(steps, path_sentence(kg, steps), kg)

@@ -61,6 +61,7 @@ KIND_LABELS = {
     "what_treats": "What treats it?",
     "not_cause": "Odd one out",
     "missing_step": "Fill in the missing step",
+    "frequent_feature": "A frequent feature (HPO)",  # graph/learn/quiz_hpo.py, on big graphs
 }
 #: Relations read as "leads to" when deciding what causes a symptom (subject leads to object).
 CAUSAL_RELATIONS = (CM.canCause, CM.actsThrough, CM.hasSymptom)
