@@ -105,6 +105,11 @@ class Candidate:
         return len(self.explained)
 
     @property
+    def score(self) -> float:
+        """The share of the findings explained (0–1), the score the CLI's table shows."""
+        return self.n_explained / len(self.links) if self.links else 0.0
+
+    @property
     def coverage(self) -> float:
         """Explained findings over the candidate's findings in the graph (0–1)."""
         return self.n_explained / self.n_features if self.n_features else 0.0

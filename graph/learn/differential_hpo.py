@@ -219,7 +219,7 @@ def _resolve_one(kg: Store, raw: str, index: PhenotypeIndex) -> URIRef:
 def _reason(m, labels: dict, disease: str) -> str:
     """The why of one best match, as a sentence."""
     f, a, c = labels.get(m.finding, ""), labels.get(m.term, ""), labels.get(m.ancestor, "")
-    freq = frequency_text(m.frequency)
+    freq = frequency_text(None if m.frequency is None else round(m.frequency, 4))
     if m.relation == "contradicted":
         return f"{disease} is annotated not to have {a}" + ("." if m.term == m.finding else
                                                              f", of which {f} is a kind.")
@@ -312,10 +312,10 @@ def _question(index: PhenotypeIndex, q, by_id: dict, labels: dict) -> PhenotypeQ
         return ", ".join(out[:-1]) + " and " + out[-1] if len(out) > 1 else out[0]
 
     k = len(present) + len(absent)
-    yes = ", ".join(f"{labels[n]} ({p:.0%})" for n, p in present)
+    yes = ", ".join(f"{labels[n]} ({p * 100:.0f} %)" for n, p in present)
     reason = (f"Ask about {name}: of the {k} leading candidates it is annotated for {yes}"
               + (f", not for {names(absent)}" if absent else "")
               + f". Either answer is expected to tell {q.gain:.2f} of the {q.entropy:.2f} bits "
-                f"that separate them (not annotated counts as {SILENT_PROBABILITY:.0%} likely).")
+                f"that separate them (not annotated counts as {SILENT_PROBABILITY * 100:.0f} % likely).")
     return PhenotypeQuestion(URIRef(index.terms[q.term]), name, round(q.gain, 4),
                              round(q.entropy, 4), present, absent, reason)

@@ -18,17 +18,17 @@ Tetralogy of Fallot, the disease is annotated with Conotruncal defect) scores th
 a finding that is an ancestor of one scores its own IC, and two unrelated terms score the IC of
 whatever organ-system term they share, often little.
 
-*Frequency.* An annotation counts with weight ``w(a) = min(1, 0.6 + f(a))``, ``f(a)`` its frequency
-from 0 to 1 (``cm:frequencyValue``): a feature seen in at least 40 % of patients (HPO's Obligate,
-Very frequent and Frequent bands) counts fully, an occasional one (17 %) 0.77, a very rare one (2.5
-%) 0.625. An annotation that gives no frequency (most OMIM lines) counts as Frequent, 54.5 %, the
-middle of that band: OMIM's clinical synopses list a disorder's features without frequencies, and
-discounting them would rank an OMIM entry below the Orphanet entry of the same disorder for the
-form of its source. (The floor of 0.6 keeps a rare feature informative without letting it count as
-much as a constant one; ``bench/bench_differential.py`` prints the rank of the textbook disorder
-for five classic presentations — DiGeorge, Marfan, NF1, Down and Noonan syndromes — each first to
-third of 12,679.) A feature the disease is annotated *not* to have (NOT, or a frequency of zero) is
-never support.
+*Frequency.* An annotation counts with weight ``w(a) = min(1, 0.6 + f(a))``, ``f(a)`` its
+frequency from 0 to 1 (``cm:frequencyValue``): a feature seen in at least 40 % of patients
+(HPO's Obligate, Very frequent and Frequent bands) counts fully, an occasional one (17 %) 0.77,
+a very rare one (2.5 %) 0.625. An annotation that gives no frequency (most OMIM lines) counts as
+Frequent, 54.5 %, the middle of that band: OMIM's clinical synopses list a disorder's features
+without frequencies, and discounting them would rank an OMIM entry below the Orphanet entry of
+the same disorder for the form of its source. (The floor of 0.6 keeps a rare feature informative
+without letting it count as much as a constant one; ``bench/bench_differential.py`` prints the
+rank of the textbook disorder for five classic presentations — DiGeorge, Marfan, NF1, Down and
+Noonan syndromes — each first to third of 12,679.) A feature the disease is annotated *not* to
+have (NOT, or a frequency of zero) is never support.
 
 *One finding, one disease.* ``m(q, D) = max over the annotations a of D of sim(q, a) · w(a)`` —
 the best-matching annotation — and ``m(q, D) = 0`` when ``D`` is annotated not to have ``q`` or
