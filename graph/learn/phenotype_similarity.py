@@ -225,7 +225,10 @@ def best_match(index: PhenotypeIndex, disease: int, q: int) -> BestMatch:
         k = int(np.argmax(ic_above[anc]))
         mica, sim = int(anc[k]), float(max(ic_above[anc[k]], 0.0))
         value = sim * min(1.0, FREQUENCY_FLOOR + (UNKNOWN_FREQUENCY if np.isnan(f) else f))
-        key = (value, sim, -t)  # ties: the higher IC match, then the lower term id
+        # Ties (equal IC, common in a small store): the higher IC match, then the closer
+        # relation (the finding itself, then an ancestor or descendant), then the lower term id.
+        closeness = 2 if t == q else 1 if mica in (q, t) else 0
+        key = (round(value, 9), round(sim, 9), closeness, -t)
         if best is None or key > best[0]:
             best = (key, t, mica, sim, f, value)
     _, t, mica, sim, f, value = best
