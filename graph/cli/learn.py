@@ -309,7 +309,7 @@ def differential(
                       r["findings_explained"]] for r in rows],
                     right=("rank", "score", "explained"), widths={"label": 44})
         if more > 0:
-            typer.echo(f"  … {more:,} more candidates (raise --limit)")
+            typer.echo(f"  … {more:,} more candidate{'s' if more > 1 else ''} (raise --limit)")
         if why:
             for r, cand in zip(rows, candidates):
                 typer.echo(f"\n{r['rank']:>2}. {cand.label}")
@@ -420,7 +420,8 @@ def quiz(
     given = chosen + [None] * (len(questions) - len(chosen))
     rows = [{"number": i, "kind": q.kind, "prompt": q.prompt,
              "options": [f"{letter(j)}) {o}" for j, o in enumerate(q.options)],
-             "answer": letter(q.correct), "answer_text": q.answer, "explanation": q.explanation,
+             "answer": letter(q.correct), "answer_text": q.answer,
+             "answer_iri": str(q.option_nodes[q.correct]), "explanation": q.explanation,
              "sources": [f"§{p.section_label}: {p.claim_text}" for p in q.sources()],
              **({"chosen": letter(a) if a is not None else None,
                  "right": q.is_correct(a) if a is not None else None}

@@ -5,7 +5,7 @@ The store-level half of the HPO differential (the arithmetic is in
 :mod:`graph.learn.phenotype_similarity`, the arrays in :mod:`graph.learn.phenotype_index`). It
 resolves what a student types to HPO phenotype terms (:func:`resolve_phenotypes`: labels and
 synonyms through :func:`graph.learn.search.search`, HPO ids, or a curated entity of the article
-graph that is ``skos:exactMatch`` an HPO term), scores every disease of the store
+graph mapped to an HPO term), scores every disease of the store
 (:func:`phenotype_differential`) and turns the best matches and the suggested next finding into
 IRIs, labels and sentences. Used instead of :func:`graph.learn.differential.differential` on a
 store that holds HPO annotations (:func:`~graph.learn.phenotype_index.has_phenotype_annotations`).
@@ -152,12 +152,15 @@ class PhenotypeDifferential:
 
 
 def _hpo_term_of(kg: Store, node: URIRef, index: PhenotypeIndex) -> URIRef | None:
-    """The HPO term a node is, or that a curated entity matches exactly (``skos:exactMatch``)."""
+    """The HPO term a node is, or that a curated entity is mapped to: ``skos:exactMatch``, else
+    ``closeMatch``, else ``broadMatch`` (an HPO term broader than the finding still says what
+    the finding is a kind of; the differential shows the term it used)."""
     if str(node) in index.term_id:
         return node
-    for o in sorted(kg.objects(node, SKOS.exactMatch), key=str):
-        if str(o) in index.term_id:
-            return URIRef(str(o))
+    for prop in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch):
+        for o in sorted(kg.objects(node, prop), key=str):
+            if str(o) in index.term_id:
+                return URIRef(str(o))
     return None
 
 
@@ -165,8 +168,9 @@ def resolve_phenotypes(kg: Store, texts: Iterable[str]) -> list[URIRef]:
     """Resolve what a student typed into HPO phenotype terms, keeping order, dropping repeats.
 
     A text is an HPO id (``HP:0001636``), an IRI, or a name: the label or synonym of an HPO term,
-    or of a curated entity that matches one exactly ("low calcium", the article's hypocalcemia,
-    is HP:0002901), typos forgiven as in ``causemap search``.
+    or of a curated entity mapped to one (``skos:exactMatch``, ``closeMatch`` or ``broadMatch``:
+    "low calcium", the article's hypocalcemia, is HP:0002901), typos forgiven as in
+    ``causemap search``.
 
     Raises
     ------
