@@ -334,3 +334,52 @@ def test_the_ranking_agrees_with_pyhpo(ontology, full, findings):
     top_theirs = set(np.argsort(-theirs, kind="stable")[:20])
     assert rho >= 0.9, rho
     assert len(top_ours & top_theirs) >= 5, len(top_ours & top_theirs)
+
+
+# -- the Differential page on a store with HPO annotations -------------------------------------
+
+@pytest.fixture
+def hpo_page(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("CAUSEMAP_DATA", os.pathsep.join(
+        str(DATA_DIR / f) for f in ("article.trig", "optional/hpo-enrichment.trig")))
+
+    def open_page(**params):
+        at = AppTest.from_file(str(root / "app" / "app_pages" / "differential.py"),
+                               default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+    return open_page
+
+
+def test_the_page_ranks_diseases_with_the_why(hpo_page):
+    at = hpo_page(f="obo:HP_0002901,obo:HP_0000175")
+    assert not at.exception, [e.value for e in at.exception]
+    note = at.warning[0].value
+    assert note.startswith("**Learning exercise:") and "not a diagnosis" in note
+    titles = [e.label.replace("\\", "") for e in at.expander]
+    assert titles[0].startswith("1. Digeorge syndrome (OMIM:188400): score 1.00, explains 2 of 2")
+    shown = [m.value.replace("\\", "") for m in at.markdown]
+    assert any("Digeorge syndrome is annotated with Hypocalcemia (frequency not given)." in t
+               for t in shown)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["rank", "disease", "id", "score", "explains",
+                                   "findings explained"]
+    assert any(t.startswith("**Next best finding to ask about: ") for t in shown)
+
+
+def test_the_page_takes_typed_findings_and_the_next_finding(hpo_page):
+    at = hpo_page()
+    at.text_input(key="differential_typed").input("low calcium, tetralogy of falot, xyzzy")
+    at.button[0].click().run()  # "Add findings" (the form's button)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["differential_findings"] == [URIRef(HP + "0002901"),
+                                                         URIRef(HP + "0001636")]
+    assert "no HPO phenotype called 'xyzzy'" in at.error[0].value
+    before = len(at.session_state["differential_findings"])
+    at.button(key="differential_add").click().run()
+    assert len(at.session_state["differential_findings"]) == before + 1
+    assert at.query_params["f"].startswith("obo:HP_0002901,obo:HP_0001636,obo:HP_")
