@@ -366,7 +366,7 @@ def test_the_page_ranks_diseases_with_the_why(hpo_page):
     assert any("Digeorge syndrome is annotated with Hypocalcemia (frequency not given)." in t
                for t in shown)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["rank", "disease", "id", "score", "explains",
+    assert list(table.columns) == ["rank", "disease", "score", "explains", "id",
                                    "findings explained"]
     assert any(t.startswith("**Next best finding to ask about: ") for t in shown)
 

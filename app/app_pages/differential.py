@@ -88,12 +88,13 @@ def _hpo_page() -> None:
     df = pd.DataFrame({
         "rank": range(1, len(d.candidates) + 1),
         "disease": [c.label for c in d.candidates],
-        "id": [short_id(c.node) for c in d.candidates],
-        "score": [c.score for c in d.candidates],
+        "score": [c.score for c in d.candidates],  # second: in view on a phone too
         "explains": [f"{c.n_explained} of {n}" for c in d.candidates],
+        "id": [short_id(c.node) for c in d.candidates],
         "findings explained": [", ".join(m.label for m in c.explained) for c in d.candidates],
     })
-    st.dataframe(df, hide_index=True, width="stretch", column_config={
+    # Eight rows in view (the rest scroll), so that the next finding stays near the top.
+    st.dataframe(df, hide_index=True, width="stretch", height=35 * 9 + 3, column_config={
         "rank": st.column_config.NumberColumn("rank", width="small"),
         "score": st.column_config.ProgressColumn("score", min_value=0.0, max_value=1.0,
                                                  format="%.2f"),
