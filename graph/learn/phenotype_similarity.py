@@ -27,8 +27,8 @@ without frequencies, and discounting them would rank an OMIM entry below the Orp
 the same disorder for the form of its source. (The floor of 0.6 keeps a rare feature informative
 without letting it count as much as a constant one; ``bench/bench_differential.py`` prints the
 rank of the textbook disorder for five classic presentations — DiGeorge, Marfan, NF1, Down and
-Noonan syndromes — each first to third of 12,679.) A feature the disease is annotated *not* to
-have (NOT, or a frequency of zero) is never support.
+Noonan syndromes — each first to fourth of 12,679, and first or second among the OMIM entries.)
+A feature the disease is annotated *not* to have (NOT, or a frequency of zero) is never support.
 
 *One finding, one disease.* ``m(q, D) = max over the annotations a of D of sim(q, a) · w(a)`` —
 the best-matching annotation — and ``m(q, D) = 0`` when ``D`` is annotated not to have ``q`` or
