@@ -383,3 +383,21 @@ def test_the_page_takes_typed_findings_and_the_next_finding(hpo_page):
     at.button(key="differential_add").click().run()
     assert len(at.session_state["differential_findings"]) == before + 1
     assert at.query_params["f"].startswith("obo:HP_0002901,obo:HP_0001636,obo:HP_")
+
+
+def test_load_keeps_the_index_beside_the_store_and_it_is_opened_from_there(run_cli, tmp_path,
+                                                                           monkeypatch):
+    import graph.learn.phenotype_index as pi
+
+    folder = tmp_path / "store"
+    code, _, err = run_cli("--data", str(DATA_DIR / "article.trig"), "--data",
+                           str(DATA_DIR / "optional" / "hpo-enrichment.trig"), "load", str(folder))
+    assert code == 0, err
+    assert (folder / INDEX_FILE).exists()
+    kg = open_store(f"oxigraph:{folder}")
+    monkeypatch.setattr(pi, "build_phenotype_index", lambda kg: pytest.fail("rebuilt"))
+    assert len(phenotype_index(kg)) == 5
+    # a store without annotations gets no index file
+    plain = tmp_path / "plain"
+    assert run_cli("load", str(plain))[0] == 0
+    assert not (plain / INDEX_FILE).exists()
