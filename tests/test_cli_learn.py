@@ -72,24 +72,95 @@ def test_compare_marks_what_comes_through_a_mechanism(run):
 
 def test_differential(run):
     code, out, err = run("differential", "upper-lip twitching", "tremor of the hands",
-                         "age over 40", "--limit", "20")
+                         "age over 40", "--limit", "20", "--why")
     assert code == 0, err
     assert out.startswith("Learning exercise:")
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("rank  IRI"))
+    assert lines[header].split() == ["rank", "IRI", "label", "score", "explained", "findings",
+                                     "explained"]
     # A lip tremor is not a twitch (review finding 9): essential tremor and Parkinson's disease no
     # longer explain upper-lip twitching, and the next question is whether it is a lip tremor.
-    et = out.index("1. essential tremor (Condition): explains 2 of 3")
-    pd_ = out.index("Parkinson's disease (Condition): explains 1 of 3")
-    digeorge = out.index("DiGeorge syndrome (Condition): explains 1 of 3")
-    assert et < pd_ < digeorge
-    assert "✗ adulthood from age 40: The graph does not link Parkinson's disease to adulthood from age 40." in out
+    assert lines[header + 1].split()[:4] == ["1", "https://w3id.org/causemap/EssentialTremor",
+                                             "essential", "tremor"]
+    assert "0.67        2/3  tremor of the hands; adulthood from age 40" in lines[header + 1]
+    rows = "\n".join(lines[header + 1:])
+    assert rows.index("Parkinson's disease") < rows.index("DiGeorge syndrome")
+    # --why: each candidate's findings, explained or not, with the reason
+    assert ("      ✗ adulthood from age 40: The graph does not link Parkinson's disease to "
+            "adulthood from age 40.") in lines
     assert "Next best finding: Ask about lip tremor" in out
 
 
 def test_differential_with_a_synonym(run):
     # Withdrawal is curated by substance, and coffee is not caffeine (review findings 14 and 6).
-    code, out, _ = run("differential", "stopping caffeine")
+    code, out, _ = run("differential", "stopping caffeine", "--format", "csv")
     assert code == 0
-    assert "1. caffeine withdrawal (Trigger or exposure): explains 1 of 1" in out
+    assert out.splitlines() == [
+        "rank,iri,label,score,explained,findings_explained",
+        "1,https://w3id.org/causemap/CaffeineWithdrawal,caffeine withdrawal,1,1/1,caffeine withdrawal"]
+
+
+# The article's HPO enrichment graph: a small store with HPO annotations (five diseases).
+HPO_DATA = ("--data", "data/article.trig", "--data", "data/optional/hpo-enrichment.trig")
+
+
+def test_differential_on_a_store_with_hpo_annotations(run):
+    code, out, err = run(*HPO_DATA, "differential", "hypocalcemia", "cleft palate",
+                         "HP:0001636", "--limit", "2", "--why")
+    assert code == 0, err
+    assert "Findings: Hypocalcemia (HP:0002901), Cleft palate (HP:0000175), Tetralogy of Fallot " \
+           "(HP:0001636)" in out
+    assert "4 of 5 diseases share something with these findings" in out
+    rows = [line for line in out.splitlines() if line.lstrip()[:2] in ("1 ", "2 ")]
+    assert {r.split()[1] for r in rows} == {"https://w3id.org/causemap/disease/OMIM_188400",
+                                            "https://w3id.org/causemap/disease/ORPHA_567"}
+    assert all("1.00        3/3" in r for r in rows)
+    assert "      ✓ Cleft palate: 22q11.2 deletion syndrome is annotated with Cleft palate " \
+           "(very frequent, 90 %)." in out
+    assert "… 2 more candidates (raise --limit)" in out
+    assert "\nNext best finding: Ask about " in out
+
+
+def test_differential_json_has_the_why_and_the_next_finding(run):
+    import json
+
+    code, out, err = run(*HPO_DATA, "differential", "hypocalcemia", "tetralogy of fallot",
+                         "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert [f["label"] for f in data["findings"]] == ["Hypocalcemia", "Tetralogy of Fallot"]
+    first = data["candidates"][0]
+    assert set(first) == {"rank", "iri", "label", "score", "explained", "findings_explained", "why"}
+    assert first["why"][0]["relation"] == "exact" and first["why"][0]["reason"]
+    assert data["next_finding"]["reason"].startswith("Ask about ")
+    assert "not a diagnosis" in data["note"]
+
+
+@pytest.mark.parametrize("args,columns", [
+    (("relate", "DiGeorge syndrome", "hypoparathyroidism"), "kind,rank,iri,label,class,path"),
+    (("compare", "als", "parkinsons"), "category,iri,label,held_by,via,shared"),
+    (("differential", "lip tremor"), "rank,iri,label,score,explained,findings_explained"),
+    (("quiz", "-n", "2", "--answers", "A,B"), "number,kind,prompt,options,answer"),
+    (("hubs", "--top", "2"), "list,rank,iri,label,class"),
+    (("treatment", "dopaminergic therapy"), "section,iri,label,class,path"),
+])
+def test_every_learning_command_writes_csv_and_json(run, args, columns):
+    import csv
+    import io
+    import json
+
+    code, out, err = run(*args, "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0].startswith(columns)
+    records = list(csv.DictReader(io.StringIO(out)))
+    assert records and all(r.get("iri", "-") or r.get("kind") == "path" for r in records)
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    (rows,) = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)
+               and set(columns.split(",")) <= set(v[0])]
+    assert len(rows) == len(records)
 
 
 def test_quiz_prints_an_answer_key_when_not_interactive(run):
@@ -172,6 +243,16 @@ def test_treatment_without_a_traced_path(run):
     (("quiz", "-n", "1", "--answers", "A,B"), 2, "--answers has 2 answers for 1 questions"),
     # the treatment view takes treatments
     (("treatment", "hypocalcemia"), 2, "hypocalcemia is a mechanism, not a treatment"),
+    # every learning command takes the same formats, checked before any work
+    (("relate", "als", "parkinsons", "--format", "xml"), 2, "unknown format 'xml'; use one of "
+                                                            "table, csv, json"),
+    (("hubs", "--format", "yaml"), 2, "unknown format 'yaml'"),
+    (("differential", "xyzzy", "--format", "tsv"), 2, "unknown format 'tsv'"),
+    # the interactive quiz is for the terminal
+    (("quiz", "--interactive", "--format", "json"), 2, "does not go with --format json"),
+    # an HPO store: a finding that is no phenotype, an HPO id it does not hold
+    ((*HPO_DATA, "differential", "xyzzy"), 2, "no HPO phenotype called 'xyzzy'"),
+    ((*HPO_DATA, "differential", "HP:9999999"), 2, "HP:9999999 is not an HPO phenotype term"),
 ])
 def test_errors_are_one_line(run, args, code, message):
     exit_code, out, err = run(*args)

@@ -98,9 +98,10 @@ def _global(
 
 
 def prepare_store(path) -> None:
-    """Compute, once, what a store just made at ``path`` needs at every start — its search index
-    and its whole-store facts (counts, the best-connected entities) — and keep them in its folder,
-    so that no later command or app start computes them again (a few seconds on the HPO graph)."""
+    """Compute, once, what a store just made at ``path`` needs at every start — its search index,
+    its whole-store facts (counts, the best-connected entities) and, for a store with HPO
+    annotations, the phenotype index of the differential — and keep them in its folder, so that no
+    later command or app start computes them again (a few seconds each on the HPO graph)."""
     from graph.learn.search import save_index
     from graph.learn.stats import entity_count, instance_counts, relation_counts
     from graph.store.oxigraph_store import OxigraphStore
@@ -115,6 +116,9 @@ def prepare_store(path) -> None:
         organ_systems(kg)
         from graph.learn.quiz_hpo import prepare as prepare_quiz
         prepare_quiz(kg)
+        from graph.learn.phenotype_index import has_phenotype_annotations, save_phenotype_index
+        if has_phenotype_annotations(kg):
+            save_phenotype_index(kg, path)
         kg.save_facts()
     finally:
         kg.close()

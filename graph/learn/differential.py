@@ -1,7 +1,9 @@
 """A differential-diagnosis trainer: rank the conditions and triggers that explain chosen findings.
 
 This is a learning exercise over a small curated graph, not a diagnostic tool: it shows how
-findings point at disorders in *this graph*, nothing more.
+findings point at disorders in *this graph*, nothing more. On a store with HPO phenotype
+annotations (``causemap import-hpo``), the CLI and the app use the HPO differential instead
+(:mod:`graph.learn.differential_hpo`: every disease ranked by phenotype similarity).
 
 Findings are what a student could learn about a person: symptoms and signs, the age at onset, and
 history such as a trigger, an exposure or an earlier condition ("recent thyroid surgery", "stopping
@@ -103,6 +105,11 @@ class Candidate:
     @property
     def n_explained(self) -> int:
         return len(self.explained)
+
+    @property
+    def score(self) -> float:
+        """The share of the findings explained (0–1), the score the CLI's table shows."""
+        return self.n_explained / len(self.links) if self.links else 0.0
 
     @property
     def coverage(self) -> float:
