@@ -34,7 +34,23 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 DISEASE_A = "disease:OMIM_188400"   # DiGeorge syndrome
 DISEASE_B = "disease:OMIM_192430"   # velocardiofacial syndrome
-__all__ = ["time_app"]
+#: Every page, at a deep link into the HPO graph (name → path).
+PAGES = {
+    "Explore (start view)": "/",
+    "Explore: a disease, clustered": f"/?focus={DISEASE_A}&radius=1",
+    "Entity: a disease": f"/entity?entity={DISEASE_A}",
+    "Entity: Seizure (2,393 diseases)": "/entity?entity=obo:HP_0001250",
+    "Ontology": "/ontology",
+    "SPARQL": "/query",
+    "Relate": f"/relate?a={DISEASE_A}&b={DISEASE_B}",
+    "Compare": f"/compare?c={DISEASE_A},{DISEASE_B}",
+    "Differential": "/differential?f=obo:HP_0002901,obo:HP_0000175,obo:HP_0000778,obo:HP_0001636",
+    "Treatments": "/treatments",
+    "Quiz": "/quiz",
+    "Hubs": "/hubs",
+    "Overview": "/overview",
+}
+__all__ = ["time_app", "PAGES"]
 
 
 def _free_port() -> int:
@@ -125,6 +141,20 @@ def time_app(cm: str, store: Path, runs: int = 3) -> dict:
             def press(label: str):
                 return lambda: page.get_by_role("button", name=label).first.click()
 
+            # Every page's paint, warm: opened once, then timed from navigation to a finished run.
+            for name, path in PAGES.items():
+                page.goto(url + path)
+                _idle(page)
+                times = []
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    page.goto(url + path)
+                    page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=60_000)
+                    _idle(page)
+                    times.append(time.perf_counter() - t0)
+                result.setdefault("pages", {})[name] = statistics.median(times)
+            peak = max(peak, _tree_rss_mb(proc.pid))
+
             timed_click("Explore: focus a disease (link) and show the whole graph",
                         f"/?focus={DISEASE_A}&radius=1", press("Show the whole graph"))
             timed_click("Entity: open a disease",
@@ -148,9 +178,18 @@ def time_app(cm: str, store: Path, runs: int = 3) -> dict:
 
 
 if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", type=Path, default=CACHE / "store-full-import",
+                        help="an on-disk store made by causemap import-hpo (built if missing)")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
     cm = str(ROOT / ".venv" / "bin" / "causemap")
-    out = time_app(cm, CACHE / "store-full-import")
+    out = time_app(cm, args.store, runs=args.runs)
     print(f"first usable page: {out['first_page']:.2f} s")
+    for name, seconds in out.get("pages", {}).items():
+        print(f"page, warm: {name}: {seconds:.2f} s")
     for name, seconds in out["clicks"].items():
         print(f"{name}: {seconds:.2f} s")
     print(f"server memory: {out['memory_mb']:.0f} MiB")
