@@ -230,6 +230,7 @@ _XREFS = (
     (re.compile(r"https://omim\.org/entry/(\d+)"), "OMIM", None),
     (re.compile(r"http://www\.orpha\.net/ORDO/Orphanet_(\d+)"), "ORPHA",
      "https://www.orpha.net/en/disease/detail/{}"),
+    (re.compile(r"https://pubmed\.ncbi\.nlm\.nih\.gov/(\d+)/"), "PMID", None),
 )
 _OBO_RE = re.compile(r"http://purl\.obolibrary\.org/obo/([A-Za-z]+)_(\d+)")
 
@@ -262,6 +263,8 @@ def xref_link(iri: str) -> tuple[str, str]:
     ('ORPHA:567', 'https://www.orpha.net/en/disease/detail/567')
     >>> xref_link("https://omim.org/entry/188400")
     ('OMIM:188400', 'https://omim.org/entry/188400')
+    >>> xref_link("https://pubmed.ncbi.nlm.nih.gov/16208694/")
+    ('PMID:16208694', 'https://pubmed.ncbi.nlm.nih.gov/16208694/')
     """
     for pattern, prefix, page in _XREFS:
         if m := pattern.fullmatch(iri):

@@ -15,7 +15,7 @@ from app.ui import disclaimer, entity_from_param, entity_picker, explore_url, le
 from graph.learn.entities import describe
 from graph.learn.explain import capitalise
 from graph.namespace import curie
-from graph.view.network import bounded_view
+from graph.view.clusters import clustered_view
 from graph.view.render import to_vis_data
 
 NEIGHBOURHOOD = 30  # nodes in the small network
@@ -56,11 +56,15 @@ with details:
 with around:
     st.subheader("Around it")
     st.markdown(f"[Open in Explore ↗]({explore_url(current, selected=current, radius=1)})")
-    view = bounded_view(kg, focus=str(current), radius=1, max_nodes=NEIGHBOURHOOD)
+    # A big neighbourhood (an HPO disease) in groups by class and organ system, as in Explore.
+    view = clustered_view(kg, current, threshold=NEIGHBOURHOOD, max_nodes=NEIGHBOURHOOD)
+    grouped = any(d.get("cluster") for _, d in view.graph.nodes(data=True))
     network(to_vis_data(view.graph, focus=str(current)), key="entity_network", height=420,
             on_click=_open,
             label=f"{capitalise(kg.label(current))} and its direct neighbours")
-    if view.hidden:
+    if grouped:
+        st.caption(f"Its {view.total:,} neighbours, in groups (dashed rings): Explore opens them.")
+    elif view.hidden:
         st.caption(f"The {NEIGHBOURHOOD} nearest of {view.total}: Explore shows more.")
     st.caption("Click an entity to open its page.")
     st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data

@@ -35,6 +35,15 @@ SHOTS: dict[str, tuple[str, str | None]] = {
     "overview": ("/overview", None),
     "search": ("/relate", "search"),  # the one search box, open on "low calcium"
 }
+#: With ``--store PATH`` (a full HPO store from ``causemap import-hpo PATH``): the HPO tour.
+HPO_SHOTS: dict[str, tuple[str, str | None]] = {
+    "hpo-explore": ("/?focus=disease:OMIM_188400&radius=1", None),
+    "hpo-explore-open": ("/?focus=disease:OMIM_188400&radius=1&open=obo:HP_0001626", None),
+    "hpo-entity": ("/entity?entity=disease:OMIM_188400", None),
+    "hpo-compare": ("/compare?c=disease:OMIM_188400,disease:OMIM_192430", None),
+    "hpo-quiz": ("/quiz?seed=1", None),
+    "hpo-overview": ("/overview", None),
+}
 SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
 
 
@@ -69,8 +78,12 @@ def _compress(path: Path) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
-    parser.add_argument("--pages", default=",".join(SHOTS))
+    parser.add_argument("--pages", default=None)
+    parser.add_argument("--store", default=None,
+                        help="an HPO store folder: take the HPO tour (hpo-*.png) on it")
     args = parser.parse_args(argv)
+    shots = HPO_SHOTS if args.store else SHOTS
+    args.pages = args.pages or ",".join(shots)
     sys.path.insert(0, str(ROOT))
     from playwright.sync_api import sync_playwright
 
@@ -79,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as logs:
         server = start_streamlit(ROOT / "app" / "streamlit_app.py", Path(logs),
-                                 env={"CAUSEMAP_DATA": ""})
+                                 env={"CAUSEMAP_DATA": "", **({"CAUSEMAP_STORE": f"oxigraph:{args.store}"}
+                                                              if args.store else {})})
         try:
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -87,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                     context = browser.new_context(viewport={"width": width, "height": height})
                     page = context.new_page()
                     for name in args.pages.split(","):
-                        path, action = SHOTS[name]
+                        path, action = shots[name]
                         page.goto(server.url.rstrip("/") + path)
                         _settle(page)
                         _act(page, action)
