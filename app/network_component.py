@@ -2,19 +2,23 @@
 
 :func:`network` draws what :func:`graph.view.render.to_vis_data` returns with vis-network (the copy that
 pyvis bundles, inlined into the component's JavaScript, so the page works offline) and hands the id
-of the node the user last clicked back to Python as the component's ``selected`` state, so that a
-page can show that entity's details or expand around it. The component only draws what it is
+of the node the user clicks (or picks from its list of entities) back to Python as a ``click``
+event, so that a page can show that entity's details or expand around it. It is an event, not a
+widget state, because a state is sent again with every rerun: after the browser's Back, the old
+click would have selected its node again. The drawing itself (the readable first view, edge labels,
+zoom, fit, find in view, keyboard, tooltips) is ``app/assets/network-component.js``, whose header
+says what it does and why. The component only draws what it is
 given (views are bounded in :mod:`graph.view.network`); data reaches the browser as JSON, labels are
 drawn on a canvas and tooltips are set through ``textContent``, so nothing from the data is ever
 parsed as HTML. When the data changes (a new selection, an expanded view) the drawing is updated in
 place: nodes that stay keep their positions, and only new nodes are laid out.
 
 Testing without a browser: ``AppTest`` runs no JavaScript, so a test simulates a click by setting
-the component's state through its key before a run, exactly what the browser would have sent::
+the component's value through its key before a run, exactly what the browser would have sent::
 
     at = AppTest.from_file("page.py").run()
-    at.session_state["explore_network"] = {"selected": "https://w3id.org/causemap/Hypocalcemia"}
-    at.run()  # network(..., key="explore_network") now returns that IRI
+    at.session_state["explore_network"] = click_value("https://w3id.org/causemap/Hypocalcemia")
+    at.run()  # network(..., key="explore_network") now returns that IRI, once
 
 ``tests/test_network_component.py`` proves it; ``tests/browser/test_component_browser.py`` clicks a
 real node in headless Chromium.
@@ -25,150 +29,18 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from graph.view.render import ASSETS, vis_network_js
 
-__all__ = ["network", "COMPONENT_NAME", "component_js"]
+__all__ = ["network", "click_value", "COMPONENT_NAME", "component_js"]
 
 COMPONENT_NAME = "causemap_network"
 
-# The component's module. vis-network's UMD bundle is evaluated in a private scope with its own
-# `exports`/`module`, so it defines no global and cannot clash with anything else on the page.
-_JS_TEMPLATE = """\
-const vis = (() => {
-  const exports = {};
-  const module = { exports };
-  /* vis-network 9, bundled with pyvis */
-  %VIS%
-  ;
-  return module.exports;
-})();
-
-const views = new WeakMap();  // parentElement -> the drawing mounted in it
-
-function textTooltip(text) {
-  // vis-network shows an Element as it is; a string would be shown too, but building the element
-  // with textContent here guarantees that text from the data is never parsed as HTML.
-  const el = document.createElement("div");
-  el.className = "cm-tooltip";
-  el.textContent = String(text);
-  return el;
-}
-
-function withTextTitles(items) {
-  return items.map((item) =>
-    item.title === undefined || item.title === null || item.title === ""
-      ? item : { ...item, title: textTooltip(item.title) });
-}
-
-function settle(view) {
-  // The first settled layout is drawn; stop the simulation there so nothing keeps jiggling.
-  view.network.setOptions({ physics: { enabled: false } });
-  view.container.dataset.stabilized = "true";
-  view.container.dataset.layoutMs = String(Math.round(performance.now() - view.started));
-}
-
-function layout(view, nodes, edges, options) {
-  view.container.dataset.stabilized = "false";
-  view.started = performance.now();
-  const physics = !options.physics || options.physics.enabled !== false;
-  view.network.setOptions({ ...options, physics: { ...(options.physics || {}), enabled: physics } });
-  view.nodes = new vis.DataSet(nodes);
-  view.edges = new vis.DataSet(edges);
-  if (physics) view.network.once("stabilizationIterationsDone", () => settle(view));
-  // setData (not DataSet.add) so that vis-network seeds the layout and runs its stabilisation.
-  view.network.setData({ nodes: view.nodes, edges: view.edges });
-  if (!physics) settle(view);
-}
-
-function createView(parentElement) {
-  const container = document.createElement("div");
-  container.className = "cm-network";
-  container.setAttribute("role", "img");
-  const empty = document.createElement("p");
-  empty.className = "cm-empty";
-  empty.textContent = "Nothing to draw: no entities in this view.";
-  parentElement.appendChild(container);
-  parentElement.appendChild(empty);
-  const nodes = new vis.DataSet();
-  const edges = new vis.DataSet();
-  const network = new vis.Network(container, { nodes, edges }, {});
-  const view = { container, empty, nodes, edges, network, started: 0, setStateValue: null };
-  network.on("click", (params) => {
-    if (params.nodes.length > 0 && view.setStateValue) {
-      view.setStateValue("selected", String(params.nodes[0]));
-    }
-  });
-  network.on("hoverNode", () => { container.style.cursor = "pointer"; });
-  network.on("blurNode", () => { container.style.cursor = ""; });
-  container.causemapNetwork = network;  // a JS property (not markup), for tests and debugging
-  return view;
-}
-
-function update(view, data) {
-  const nodes = withTextTitles(data.nodes || []);
-  const edges = withTextTitles(data.edges || []);
-  const options = data.options || {};
-  view.container.style.height = `${data.height || 600}px`;
-  view.container.dataset.nodeCount = String(nodes.length);
-  view.container.dataset.edgeCount = String(edges.length);
-  view.container.setAttribute("aria-label",
-    `Network of ${nodes.length} entities and ${edges.length} relations. Click an entity to select it.`);
-  view.empty.hidden = nodes.length > 0;
-
-  const optionsKey = JSON.stringify(options);
-  const before = new Set(view.nodes.getIds());
-  const after = new Set(nodes.map((n) => n.id));
-  const sameNodes = before.size === after.size && [...after].every((id) => before.has(id));
-  if (sameNodes && optionsKey === view.optionsKey) {
-    // Same entities (a new selection, say): restyle in place, positions untouched.
-    view.nodes.update(nodes);
-    const keepEdges = new Set(edges.map((e) => e.id));
-    view.edges.remove(view.edges.getIds().filter((id) => !keepEdges.has(id)));
-    view.edges.update(edges);
-    return;
-  }
-  // New entities: those already drawn keep their place, new ones start next to a drawn neighbour.
-  const positions = view.network.getPositions([...before].filter((id) => after.has(id)));
-  const anchor = {};
-  for (const e of edges) {
-    if (positions[e.from] && !positions[e.to]) anchor[e.to] = positions[e.from];
-    if (positions[e.to] && !positions[e.from]) anchor[e.from] = positions[e.to];
-  }
-  const placed = nodes.map((n, i) => {
-    const at = positions[n.id] || anchor[n.id];
-    if (!at) return n;
-    const jitter = positions[n.id] ? 0 : 40;
-    return { ...n, x: at.x + jitter * Math.cos(i), y: at.y + jitter * Math.sin(i) };
-  });
-  view.optionsKey = optionsKey;
-  layout(view, placed, edges, options);
-}
-
-export default function (component) {
-  const { data, parentElement, setStateValue } = component;
-  let view = views.get(parentElement);
-  if (!view) {
-    view = createView(parentElement);
-    views.set(parentElement, view);
-  }
-  view.setStateValue = setStateValue;
-  update(view, data || {});
-  return () => {
-    view.network.destroy();
-    view.container.remove();
-    view.empty.remove();
-    views.delete(parentElement);
-  };
-}
-"""
-
-_CSS_EXTRA = """
-:host { display: block; }
-.cm-empty { margin: 0.5rem 0; color: #57606a; font: 14px system-ui, sans-serif; }
-.cm-empty[hidden] { display: none; }
-"""
+ASSET_DIR = Path(__file__).resolve().parent / "assets"
+_JS = ASSET_DIR / "network-component.js"
+_CSS = ASSET_DIR / "network-component.css"
 
 
 @functools.cache
@@ -176,23 +48,39 @@ def component_js() -> str:
     """The component's JavaScript module, with vis-network inlined (built once per process).
 
     >>> js = component_js()
-    >>> js.count("export default function") == 1 and "setStateValue" in js
+    >>> js.count("export default function") == 1 and "setTriggerValue" in js
     True
     """
-    return _JS_TEMPLATE.replace("%VIS%", vis_network_js())
+    return _JS.read_text(encoding="utf-8").replace("/*%VIS%*/", vis_network_js(), 1)
 
 
 @functools.cache
 def _component() -> Callable[..., Any]:
     import streamlit as st
 
-    css = (ASSETS / "network.css").read_text(encoding="utf-8") + _CSS_EXTRA
+    css = (ASSETS / "network.css").read_text(encoding="utf-8") + _CSS.read_text(encoding="utf-8")
     return st.components.v2.component(COMPONENT_NAME, css=css, js=component_js())
 
 
+def click_value(node_id: str) -> dict[str, Any]:
+    """What the browser sends when the student clicks (or picks from the list) ``node_id``.
+
+    Tests without a browser set it through the component's key:
+    ``at.session_state[key] = click_value(iri)``.
+
+    >>> click_value("x")["click"]["id"]
+    'x'
+    """
+    import uuid
+
+    return {"click": {"id": str(node_id), "nonce": uuid.uuid4().hex}}
+
+
 def network(data: Mapping[str, Any], *, key: str, height: int = 600,
-            on_select: Callable[[], None] | None = None) -> str | None:
-    """Draw a network and return the id of the node the user last clicked (``None`` before any).
+            on_click: Callable[[str], None] | None = None, label: str | None = None,
+            back: bool | None = None, centre: str | None = None,
+            announce: Mapping[str, Any] | None = None, toolbar: bool = True) -> str | None:
+    """Draw a network; return the id of the node the student has just clicked, else ``None``.
 
     Parameters
     ----------
@@ -200,39 +88,79 @@ def network(data: Mapping[str, Any], *, key: str, height: int = 600,
         ``{"nodes": [...], "edges": [...], "options": {...}}`` from
         :func:`graph.view.render.to_vis_data`; only JSON-able values.
     key : str
-        The component's key; also where its state lives (``st.session_state[key]["selected"]``).
+        The component's key.
     height : int
-        Height of the drawing in pixels.
-    on_select : callable, optional
-        Called (as a Streamlit callback, before the rerun) when the user clicks a node.
+        Height of the drawing in pixels (taller on a phone).
+    on_click : callable, optional
+        Called with the clicked node's id, as a Streamlit callback: before the page runs, so the
+        page can draw what the click changed in the same run. A click it handled is not returned.
+    label : str, optional
+        The drawing's accessible name (what a screen reader says on reaching it); by default
+        "Network of N entities and M relations".
+    back : bool, optional
+        Show a "Back" button that steps back through the browser's history (``None``: no button;
+        ``False``: shown disabled). Pages whose views are history entries use it as "undo".
+    centre : str, optional
+        A node to centre and pulse once, when this value is new (e.g. after a search picked it).
+    announce : mapping, optional
+        ``{"id": …, "text": …, "focus": bool}``: said once by the drawing's live region when ``id``
+        is new, moving keyboard focus to the drawing when ``focus`` is true.
+    toolbar : bool
+        Show the zoom, fit and find controls.
 
     Returns
     -------
     str or None
-        The clicked node's id. Like any widget value it persists across reruns until the next
-        click; a page can forget it with ``st.session_state[key] = {"selected": None}`` before
-        drawing the component. Clicks on the background change nothing.
+        The node clicked since the last run (once: a click is an event, so a rerun, or the
+        browser's Back, never replays it); ``None`` when there was none, or ``on_click`` took it.
 
     Raises
     ------
     ValueError
         If ``data`` lacks ``nodes`` or ``edges`` or is not JSON-able.
     """
+    import streamlit as st
+
     if not isinstance(data, Mapping) or not {"nodes", "edges"} <= set(data):
         raise ValueError("network() needs the dict from graph.view.render.to_vis_data (nodes, edges, options)")
+    ui: dict[str, Any] = {"toolbar": bool(toolbar)}
+    if label:
+        ui["label"] = str(label)
+    if back is not None:
+        ui["back"] = {"enabled": bool(back)}
+    if centre:
+        ui["centre"] = {"id": f"{centre}#{len(data['nodes'])}", "node": str(centre)}
+    if announce:
+        ui["announce"] = {"id": str(announce.get("id")), "text": str(announce.get("text", "")),
+                          "focus": bool(announce.get("focus"))}
     payload = {"nodes": list(data["nodes"]), "edges": list(data["edges"]),
-               "options": dict(data.get("options") or {}), "height": int(height)}
+               "options": dict(data.get("options") or {}), "height": int(height), "ui": ui}
     try:
         json.dumps(payload)
     except (TypeError, ValueError) as err:
         raise ValueError(f"network() data must be JSON-able: {err}") from None
-    result = _component()(
-        key=key,
-        data=payload,
-        default={"selected": None},
-        on_selected_change=on_select or (lambda: None),
-        width="stretch",
-        height="content",
-    )
-    selected = result.get("selected")
-    return str(selected) if selected is not None else None
+    seen_key = f"{key}_seen"
+
+    def take(event) -> str | None:
+        if not isinstance(event, Mapping) or not event.get("id") or not event.get("nonce"):
+            return None
+        if st.session_state.get(seen_key) == event["nonce"]:
+            return None
+        st.session_state[seen_key] = event["nonce"]
+        return str(event["id"])
+
+    def callback() -> None:
+        node = take((st.session_state.get(key) or {}).get("click"))
+        if node is not None and on_click is not None:
+            on_click(node)
+        elif node is not None:
+            st.session_state[f"{key}_pending"] = node
+
+    result = _component()(key=key, data=payload, on_click_change=callback, width="stretch",
+                          height="content")
+    pending = st.session_state.pop(f"{key}_pending", None)
+    late = take(result.get("click") if hasattr(result, "get") else None)
+    if late is not None and on_click is not None:
+        on_click(late)  # a click the callback did not see (AppTest sets it by key)
+        st.rerun()
+    return pending or late

@@ -184,7 +184,11 @@ def _graph_result(kg: Store, result) -> None:
             if view.hidden:
                 st.caption(f"Showing {view.graph.number_of_nodes()} of {view.total} nodes "
                            f"(the best connected); {view.hidden} more are in the Turtle.")
-            picked = network(to_vis_data(view.graph), key="query_network", height=480)
+            # A click is an event: the page remembers the last one itself.
+            picked = S.get("query_network_picked")
+            picked = picked if picked in view.graph else None
+            network(to_vis_data(view.graph, selected=picked), key="query_network", height=480,
+                    on_click=lambda node: S.update(query_network_picked=node))
             if picked and kg.class_of(URIRef(picked)) is not None:
                 st.markdown(f"Selected: [{markdown_text(kg.label(URIRef(picked)))}]"
                             f"({entity_url(picked)}) (opens its page)")
@@ -232,6 +236,27 @@ def _show_error(outcome: dict) -> None:
         st.error(markdown_text(capitalise(outcome["message"])), icon=":material/error:")
 
 
+def _empty(result) -> bool:
+    if result.kind == "ASK":
+        return not result.boolean
+    if result.kind == "SELECT":
+        return not result.rows
+    return len(result.graph) == 0
+
+
+def _hint_unused_terms(kg: Store, text: str) -> None:
+    """Say which prefixed names of an empty query the graph never uses (a typo, often)."""
+    from app.sparql_editor import completions
+    from app.term_check import unused_terms
+
+    declared = S.get("query_prefixes") or ""
+    found = unused_terms(kg, declared + "\n" + text, [c["label"] for c in completions(kg)])
+    for name, suggestion in found:
+        hint = f" Did you mean `{suggestion}`?" if suggestion else ""
+        st.warning(f"`{name}` is not used anywhere in this graph, so nothing can match it.{hint}",
+                   icon=":material/spellcheck:")
+
+
 def show_outcome(kg: Store, outcome: dict | None) -> None:
     """Show a run's outcome: its error, or its result with downloads."""
     if outcome is None:
@@ -248,6 +273,8 @@ def show_outcome(kg: Store, outcome: dict | None) -> None:
         st.caption("Bound for this run: " + ", ".join(
             f"?{k} = {markdown_text(str(v))}" for k, v in outcome["bindings"].items()))
     st.caption(f"{result.kind} · {summary(outcome)} · {result.elapsed:.2f} s")
+    if _empty(result):
+        _hint_unused_terms(kg, outcome["text"])
     if result.truncated:
         unit = "rows" if result.kind == "SELECT" else "triples"
         st.warning(f"Truncated at {result.limit} {unit}: the result has more. Add a LIMIT or "

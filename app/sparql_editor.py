@@ -42,7 +42,7 @@ _CSS = """
   padding: 0.35rem 0.5rem; background: var(--st-secondary-background-color, #f0f2f6);
   border-top: 1px solid var(--st-border-color, rgba(49, 51, 63, 0.2));
   font-family: var(--st-font, sans-serif); font-size: 0.85rem; }
-.cm-sparql-hint { opacity: 0.8; color: var(--st-text-color, #31333f); }
+.cm-sparql-hint { color: #57606a; }
 .cm-sparql-run { font: inherit; font-weight: 600; cursor: pointer; color: #fff;
   background: var(--st-primary-color, #ff4b4b); border: none;
   border-radius: var(--st-base-radius, 0.5rem); padding: 0.3rem 1rem; }
@@ -68,12 +68,19 @@ def submission(text: str, nonce: str | None = None) -> dict[str, Any]:
     return {"run": {"text": text, "nonce": nonce or uuid.uuid4().hex}}
 
 
+#: Entities the editor suggests at most: a big store's best-connected ones (the editor receives
+#: the list, and a 40,000-entity list is no help in a completion menu anyway).
+ENTITY_COMPLETIONS = 2000
+
+
 @lru_cache(maxsize=4)
 def completions(kg: Store) -> list[dict[str, str]]:
     """What the editor suggests after a prefix: ontology terms and entities, with their labels.
 
     Each item is ``{"label": CURIE, "detail": label, "type": kind}``; the kinds are CodeMirror's
-    completion icons (``class``, ``property``, ``constant``). Cached per graph: do not mutate.
+    completion icons (``class``, ``property``, ``constant``). Entities: all of them up to
+    :data:`ENTITY_COMPLETIONS`, else that many of the best connected. Cached per graph: do not
+    mutate.
     """
     from rdflib.namespace import OWL, RDF
 
@@ -85,7 +92,12 @@ def completions(kg: Store) -> list[dict[str, str]]:
             short = curie(str(prop))
             if short != str(prop):
                 items[short] = {"label": short, "detail": kg.label(prop), "type": "property"}
-    for ent in kg.entities():
+    ents = kg.entities()
+    if len(ents) > ENTITY_COMPLETIONS:
+        from graph.view.network import hubs_by_degree
+
+        ents = hubs_by_degree(kg, ENTITY_COMPLETIONS)
+    for ent in ents:
         short = curie(str(ent))
         cls = kg.class_of(ent)
         detail = f"{kg.label(ent)} ({kg.label(cls)})" if cls is not None else kg.label(ent)

@@ -18,8 +18,8 @@ if str(ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app.state import get_kg  # noqa: E402
-from graph.learn.stats import entity_count  # noqa: E402
-from app.ui import DISCLAIMER  # noqa: E402
+from app.a11y import accessibility_fixes  # noqa: E402
+from app.ui import GLOBAL_CSS  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
 
@@ -50,9 +50,10 @@ for section, file, title, icon, url in PAGES:
                     default=(file == "explore.py")))
 
 kg = get_kg()
-with st.sidebar:
-    st.markdown("### Causemap")
-    st.caption(f"{entity_count(kg):,} entities · {len(kg):,} triples")
-    st.info(DISCLAIMER, icon=":material/school:")
-
-st.navigation(sections).run()
+st.markdown(GLOBAL_CSS, unsafe_allow_html=True)  # our stylesheet (constants only, no data)
+# Each page says once, at its top, that Causemap is for learning, not diagnosis; the sidebar keeps
+# to the page's own controls (Explore's search is its first item, above the fold).
+# Top navigation: a menu per section, so the sidebar holds only the page's own controls (on a
+# phone Streamlit moves the menu into the sidebar).
+st.navigation(sections, position="top").run()
+accessibility_fixes()  # last, so that it adds no gap above the page

@@ -15,38 +15,60 @@ from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.store import Store
 
-__all__ = ["DISCLAIMER", "disclaimer", "entity_options", "entity_picker", "entity_url",
-           "markdown_text"]
+__all__ = ["DISCLAIMER", "disclaimer", "entity_picker", "entities_picker", "entity_url",
+           "explore_url", "markdown_text", "entities_from_param", "entity_from_param",
+           "int_from_param", "legend_markdown", "GLOBAL_CSS", "url_changed", "write_url"]
 
 DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms relate. "
               "It is not for diagnosis: see a clinician about any symptom.")
 
 
 def disclaimer() -> None:
-    """The visible "for learning, not for diagnosis" note."""
+    """The visible "for learning, not for diagnosis" note (once per page, in the main column)."""
     st.caption(f":material/school: {DISCLAIMER}")
 
 
-def entity_options(kg: Store, classes=None) -> list[URIRef]:
-    """Entities for a picker, sorted by label, optionally only of some classes."""
-    ents = kg.entities()
-    if classes is not None:
-        ents = [e for e in ents if kg.class_of(e) in classes]
-    return ents
+# The app's own stylesheet: constants only, never data. Streamlit's captions are its text colour
+# at 60 % opacity, 3.9:1 on white (WCAG AA asks 4.5:1 for small text); ours are a solid grey at
+# 6.4:1 on white and 5.7:1 on the sidebar's grey. Table cells wrap (Streamlit keeps them on one
+# line on a phone); a table still wider than the screen scrolls, and app.a11y lets the keyboard
+# reach that scroll region.
+GLOBAL_CSS = """<style data-causemap>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stWidgetLabel"] [data-testid="stCaptionContainer"] { color: #57606a !important; opacity: 1 !important; }
+[data-testid="stTable"] td, [data-testid="stTable"] th { white-space: normal !important; }
+[data-testid="stTable"] td > div { max-width: none !important; }
+/* The element holding this stylesheet takes no room on the page. */
+[data-testid="stElementContainer"]:has(style[data-causemap]) { display: none; }
+</style>"""
 
 
 def entity_picker(kg: Store, label: str, *, key: str, classes=None, default=None,
-                  placeholder: str = "Type to search…") -> URIRef | None:
-    """A searchable select box of entities showing "Label (Class)"; returns the IRI or None."""
-    options = entity_options(kg, classes)
-    index = options.index(default) if default in options else None
+                  allowed=None, placeholder: str = "Type a name or synonym…") -> URIRef | None:
+    """One entity, found with the app's one search box (:mod:`app.search_box`); its IRI or None.
 
-    def fmt(e: URIRef) -> str:
-        cls = kg.class_of(e)
-        return f"{capitalise(kg.label(e))} ({kg.label(cls)})" if cls else capitalise(kg.label(e))
+    The value lives in ``st.session_state[key]``; ``default`` is its first value in a session.
+    """
+    from app.search_box import search_box
 
-    return st.selectbox(label, options, index=index, format_func=fmt, key=key,
-                        placeholder=placeholder)
+    if key not in st.session_state:
+        # A default the graph does not have (an example's entity, in someone's own data) is none.
+        cls = kg.class_of(URIRef(str(default))) if default is not None else None
+        ok = cls is not None and (classes is None or cls in {URIRef(str(c)) for c in classes})
+        st.session_state[key] = URIRef(str(default)) if ok else None
+    return search_box(kg, label, key=key, classes=classes, allowed=allowed,
+                      placeholder=placeholder)
+
+
+def entities_picker(kg: Store, label: str, *, key: str, classes=None, allowed=None,
+                    max_selections: int | None = None,
+                    placeholder: str = "Type a name or synonym…") -> list[URIRef]:
+    """Several entities, found with the same search box, shown as removable chips."""
+    from app.search_box import search_box
+
+    st.session_state.setdefault(key, [])
+    return search_box(kg, label, key=key, classes=classes, allowed=allowed, multi=True,
+                      max_selections=max_selections, placeholder=placeholder)
 
 
 def entity_url(iri: str) -> str:
@@ -60,15 +82,18 @@ def markdown_text(text: str) -> str:
     return "".join("\\" + c if c in specials else c for c in text)
 
 
-def entities_from_param(kg: Store, name: str, allowed, *, limit: int | None = None) -> list[URIRef]:
+def entities_from_param(kg: Store, name: str, classes=None, *, allowed=None,
+                        limit: int | None = None, kind: str = "") -> list[URIRef]:
     """Entities named in a comma-separated URL parameter, in order, without repeats.
 
-    Names that do not resolve, or are not in ``allowed``, are skipped with a warning, so a stale
-    link still opens the page.
+    Names that do not resolve, or name an entity of the wrong kind (not of ``classes``, or
+    failing ``allowed``), are skipped with a warning that says why, so a stale link still opens
+    the page and the student knows what was dropped. ``kind`` says in words what the page takes.
     """
-    from graph.learn.entities import resolve
     from graph.errors import CausemapError
+    from graph.learn.entities import resolve
 
+    wanted = None if classes is None else {URIRef(str(c)) for c in classes}
     picked: list[URIRef] = []
     for raw in (st.query_params.get(name) or "").split(","):
         if not raw.strip():
@@ -78,19 +103,85 @@ def entities_from_param(kg: Store, name: str, allowed, *, limit: int | None = No
         except CausemapError as exc:
             st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
             continue
-        if node in allowed and node not in picked:
+        cls = kg.class_of(node)
+        if (wanted is not None and cls not in wanted) or (allowed is not None and not allowed(node)):
+            what = f" {markdown_text(kind)}" if kind else " of the kind this page takes"
+            st.warning(f"The link's {markdown_text(capitalise(kg.label(node)))} is "
+                       f"{'a ' if cls is not None else ''}{markdown_text(kg.label(cls)) if cls else 'unclassified'}, "
+                       f"not{what}: left out.")
+            continue
+        if node not in picked:
             picked.append(node)
+    if limit and len(picked) > limit:
+        st.warning(f"The link names {len(picked)} entities; this page takes at most {limit}.")
     return picked[:limit] if limit else picked
 
 
-def entity_from_param(kg: Store, name: str, classes=None) -> URIRef | None:
+def entity_from_param(kg: Store, name: str, classes=None, *, allowed=None,
+                      kind: str = "") -> URIRef | None:
     """The entity a URL parameter names (label, synonym, CURIE or IRI), or None.
 
     A name that does not resolve, or is not of ``classes``, gets an escaped warning: the text comes
     from the URL, so it must not become Markdown links or formatting.
     """
-    picked = entities_from_param(kg, name, set(entity_options(kg, classes)), limit=1)
+    picked = entities_from_param(kg, name, classes, allowed=allowed, limit=1, kind=kind)
     return picked[0] if picked else None
+
+
+def int_from_param(name: str, default: int, low: int, high: int, what: str, *,
+                   quiet: bool = False) -> int:
+    """An integer URL parameter within ``low``–``high``; a warning and ``default`` otherwise.
+
+    The raw text is echoed escaped (it comes from the URL). ``quiet``: no warning (callbacks).
+    """
+    raw = st.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        if quiet:
+            return default
+        st.warning(f"The link's {markdown_text(name)}={markdown_text(raw[:40])} is not a number "
+                   f"of {markdown_text(what)} ({low}–{high}): showing {default}.")
+        return default
+    if not low <= value <= high:
+        clamped = min(high, max(low, value))
+        if quiet:
+            return clamped
+        st.warning(f"The link's {markdown_text(name)}={value} is outside {low}–{high} "
+                   f"{markdown_text(what)}: showing {clamped}.")
+        return clamped
+    return value
+
+
+def url_changed(page: str) -> bool:
+    """Whether the URL is not the one this page last wrote: a link, a reload, Back or Forward.
+
+    Pages keep their choices in the session and write them to the URL (each change a browser
+    history entry); when the URL changes under them, they read their choices from it again, so
+    Back and Forward step through what the student chose. Arriving from the menu (Streamlit drops
+    the query string between pages) keeps the session's choices.
+    """
+    last = st.session_state.get(f"{page}_url")
+    now = st.query_params.to_dict()
+    return last is None or (now != last and bool(now))
+
+
+def write_url(page: str, params: dict[str, str]) -> None:
+    """Write the page's choices to the URL, and remember them (see :func:`url_changed`)."""
+    st.query_params.from_dict(params)
+    st.session_state[f"{page}_url"] = {k: str(v) for k, v in params.items()}
+
+
+def explore_url(focus, *, selected=None, radius: int | None = None) -> str:
+    """A relative deep link to the Explore page (the start page, so its path is ``/``)."""
+    params = {"focus": curie(str(focus))}
+    if radius is not None:
+        params["radius"] = str(int(radius))
+    if selected is not None:
+        params["entity"] = curie(str(selected))
+    return "/?" + "&".join(f"{k}={quote(v, safe=':')}" for k, v in params.items())
 
 
 def legend_markdown() -> str:

@@ -5,9 +5,11 @@ Target (from the issue): the Explore page's script run is within 3x the bare scr
 the same process. Each timed run is a fresh ``AppTest`` (a new session, as when someone opens a
 link): ``from_file``, set the query string, ``run()``. The Explore page is timed on three views:
 
-- ``whole graph``: no query string, the default view (every entity, capped at 300 nodes);
+- ``start view``: no query string, the start view (the best-connected entity, 2 hops);
+- ``whole graph``: ``?view=whole``, every entity, capped at 300 nodes;
 - ``focus``: the deep link ``?focus=cm:Hypocalcemia&radius=2``;
-- ``focus + entity``: the same with ``&entity=cm:DiGeorgeSyndrome``, so the details panel is drawn.
+- ``focus + entity``: the same with ``&entity=cm:DiGeorgeSyndrome``, so the details panel is drawn;
+- ``expanded``: the same with ``&expand=cm:DiGeorgeSyndrome``, a view with an expansion.
 
 The first (cold) run of each script is timed alone and reported separately: for the Explore page
 it includes importing the page's modules and loading the graph (``st.cache_resource``) and its
@@ -56,9 +58,12 @@ BARE = 'import streamlit as st; st.write("hello")\n'  # the issue's one-line scr
 TARGET = 3.0
 TIMEOUT_S = 120  # AppTest's per-run timeout; a cold run loads the graph
 VIEWS: dict[str, dict[str, str]] = {
-    "whole graph": {},
+    "start view": {},
+    "whole graph": {"view": "whole"},
     "focus": {"focus": "cm:Hypocalcemia", "radius": "2"},
     "focus + entity": {"focus": "cm:Hypocalcemia", "radius": "2", "entity": "cm:DiGeorgeSyndrome"},
+    "expanded": {"focus": "cm:Hypocalcemia", "radius": "2", "entity": "cm:DiGeorgeSyndrome",
+                 "expand": "cm:DiGeorgeSyndrome"},
 }
 
 # The wrapper runs the page as the router would and reports, through a module that this process

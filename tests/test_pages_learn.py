@@ -14,9 +14,11 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+
 from graph.namespace import entity
 from graph.learn.quiz import make_quiz
 from graph.store import ROOT
+from tests.test_pages_explore import network_data, press_enter, search_boxes, type_into
 
 PAGES = ROOT / "app" / "app_pages"
 DISCLAIMER_START = ":material/school: Causemap is for learning"
@@ -49,9 +51,48 @@ def texts(at: AppTest) -> list[str]:
     return [m.value.replace("\\", "") for m in at.markdown]
 
 
-def assert_clean(at: AppTest) -> None:
+def assert_clean(at: AppTest, *, disclaimer: bool = True) -> None:
     assert not at.exception, [e.value for e in at.exception]
-    assert any(c.value.startswith(DISCLAIMER_START) for c in at.caption), "no disclaimer"
+    notes = [c.value for c in at.caption if c.value.startswith(DISCLAIMER_START)]
+    assert len(notes) == (1 if disclaimer else 0), "the disclaimer, once"
+
+
+# Each page's pickers, and what "upper lip" and "low calcium" should find there (the same search
+# everywhere; a page's own rule may leave an entity out: Compare takes conditions and triggers).
+PICKERS = [
+    ("relate", "relate_a", {}, "Upper-lip twitching", "Hypocalcemia"),
+    ("relate", "relate_b", {}, "Upper-lip twitching", "Hypocalcemia"),
+    ("differential", "differential_findings", {}, "Upper-lip twitching", "Chvostek's sign"),
+    ("treatments", "treatments_pick", {}, "Calcium replacement", "Calcium replacement"),
+    ("compare", "compare_sel", {}, "Caffeine intake", "DiGeorge syndrome"),
+    ("entity", "entity_pick", {}, "Upper-lip twitching", "Hypocalcemia"),
+]
+
+
+@pytest.mark.parametrize("page, key, params, upper_lip, low_calcium", PICKERS)
+def test_every_picker_uses_the_one_search(kg, page, key, params, upper_lip, low_calcium):
+    at = open_page(page, **params)
+    found_upper = type_into(at, key, "upper lip")
+    found_low = type_into(at, key, "low calcium")
+    if upper_lip:
+        assert found_upper[0] == upper_lip, found_upper
+    if low_calcium:
+        assert found_low[0] == low_calcium, found_low
+    for box in search_boxes(at):
+        assert len(box["options"]) <= 8
+
+
+@pytest.mark.parametrize("page", ["treatments", "compare", "differential"])
+def test_pickers_of_one_kind_find_by_synonym_within_their_kind(kg, page):
+    # "low calcium" is a mechanism: these pages offer the nearest entities of their own kinds.
+    key = {"treatments": "treatments_pick", "compare": "compare_sel",
+           "differential": "differential_findings"}[page]
+    at = open_page(page)
+    options = [o for b in search_boxes(at) for o in b["options"]]
+    assert options == []  # nothing before typing: no list of entities is sent
+    type_into(at, key, "calcium")
+    (box,) = [b for b in search_boxes(at) if b["for"] == "calcium"]
+    assert all(o["cls"] != "Mechanism" for o in box["options"])
 
 
 # -- Relate ----------------------------------------------------------------------------------------
@@ -64,9 +105,11 @@ def test_relate_asks_for_two_entities(kg):
 
 def test_relate_picking_two_entities_shows_paths_network_and_shared(kg):
     at = open_page("relate")
-    at.selectbox(key="relate_a").set_value(entity("DiGeorgeSyndrome"))
-    at.selectbox(key="relate_b").set_value(entity("Hypoparathyroidism")).run()
+    press_enter(at, "relate_a", "digeorge")
+    press_enter(at, "relate_b", "hypoparathyroidism")
     assert_clean(at)
+    assert ("Open in Explore: [DiGeorge syndrome ↗](/?focus=cm:DiGeorgeSyndrome&"
+            "entity=cm:Hypoparathyroidism)") in texts(at)[1]
     shown = texts(at)
     # The review added the direct link (the parathyroid glands fail to form in DiGeorge
     # syndrome) and the signs of low calcium, tetany and Chvostek's sign.
@@ -81,8 +124,7 @@ def test_relate_picking_two_entities_shows_paths_network_and_shared(kg):
     assert list(shared["shared neighbour"].str.replace("\\", "")) == [
         "hypocalcemia", "Chvostek's sign", "tetany", "upper-lip twitching", "calcium replacement"]
     assert at.query_params["a"] == "cm:DiGeorgeSyndrome"
-    network = at.session_state["relate_network"]
-    assert network == {"selected": None}  # the component is drawn, nothing clicked yet
+    assert network_data(at)["nodes"]  # the component is drawn
 
 
 def test_relate_deep_link_and_path_length(kg):
@@ -99,9 +141,13 @@ def test_relate_same_entity_twice(kg):
     assert at.warning[0].value == "Pick two different entities."
 
 
-def test_relate_bad_link_warns(kg):
-    at = open_page("relate", a="cm:NoSuchThing")
-    assert "not in this graph" in at.warning[0].value
+@pytest.mark.parametrize("params, warning", [
+    ({"a": "cm:NoSuchThing"}, "not in this graph"),                        # unknown entity
+    ({"a": "cm:Hypocalcemia", "len": "abc"}, "len=abc is not a number of steps"),
+])
+def test_relate_bad_link_warns(kg, params, warning):
+    at = open_page("relate", **params)
+    assert warning in at.warning[0].value.replace("\\", "")
     assert_clean(at)
 
 
@@ -110,9 +156,11 @@ def test_relate_bad_link_warns(kg):
 def test_compare_side_by_side_shared_and_heatmap(kg):
     at = open_page("compare")
     assert_clean(at)
-    at.multiselect(key="compare_sel").set_value([entity("EssentialTremor"),
-                                                entity("ParkinsonsDisease")]).run()
+    press_enter(at, "compare_sel", "essential tremor")
+    press_enter(at, "compare_sel", "parkinsons")
     assert_clean(at)
+    assert [c["label"] for c in search_boxes(at)[0]["selected"]] == [
+        "Essential tremor", "Parkinson's disease"]
     assert [s.value for s in at.subheader][:2] == ["Essential tremor", "Parkinson's disease"]
     table = at.table[0].value.set_index("")
     # A lip tremor, not a twitch (review finding 9).
@@ -138,6 +186,15 @@ def test_compare_deep_link_three(kg):
         "neurodegeneration (amyotrophic lateral sclerosis and Parkinson's disease)")
 
 
+def test_compare_link_with_a_mechanism_says_why_it_is_left_out(kg):
+    at = open_page("compare", c="cm:Hypocalcemia,cm:EssentialTremor")
+    assert_clean(at)
+    warning = at.warning[0].value.replace("\\", "")
+    assert warning == ("The link's Hypocalcemia is a Mechanism, not a condition or a trigger: "
+                       "left out.")
+    assert at.session_state["compare_sel"] == [entity("EssentialTremor")]
+
+
 def test_compare_heatmap_is_shown_before_any_choice(kg):
     at = open_page("compare")
     (spec, data), = charts(at)
@@ -151,17 +208,20 @@ def test_compare_heatmap_is_shown_before_any_choice(kg):
 
 def test_differential_is_labelled_a_learning_exercise(kg):
     at = open_page("differential")
-    assert_clean(at)
+    assert_clean(at, disclaimer=False)  # its own note says it, once
     assert at.warning[0].value.startswith("**Learning exercise:")
-    assert "not a diagnosis" in at.warning[0].value
+    assert "not a diagnosis" in at.warning[0].value and "clinician" in at.warning[0].value
+    assert len([w for w in at.warning if "diagnosis" in w.value]) == 1
 
 
 def test_differential_ranks_and_explains(kg):
     # A lip that shakes rhythmically is a lip tremor, not upper-lip twitching (review finding 9).
     at = open_page("differential")
-    at.multiselect(key="differential_findings").set_value(
-        [entity("LipTremor"), entity("HandTremor"), entity("AgeOver40")]).run()
-    assert_clean(at)
+    for typed in ("lip tremor", "tremor of the hands", "age 40 or older"):
+        press_enter(at, "differential_findings", typed)
+    assert at.session_state["differential_findings"] == [
+        entity("LipTremor"), entity("HandTremor"), entity("AgeOver40")]
+    assert_clean(at, disclaimer=False)
     titles = [e.label.replace("\\", "") for e in at.expander]
     assert titles[0] == "1. Essential tremor (Condition): explains 3 of 3"
     assert titles[1] == "2. Parkinson's disease (Condition): explains 2 of 3"
@@ -182,8 +242,8 @@ def test_differential_next_finding_button_adds_it(kg):
     # movement is a lip tremor (review finding 9).
     at = open_page("differential", f="cm:UpperLipTwitching,cm:HandTremor,cm:AgeOver40")
     at.button(key="differential_add").click().run()
-    assert_clean(at)
-    assert at.multiselect(key="differential_findings").value[-1] == entity("LipTremor")
+    assert_clean(at, disclaimer=False)
+    assert at.session_state["differential_findings"][-1] == entity("LipTremor")
     assert at.query_params["f"].endswith(",cm:LipTremor")
 
 
@@ -198,8 +258,10 @@ def test_differential_stopping_caffeine(kg):
 def test_treatments_page(kg):
     at = open_page("treatments")
     assert_clean(at)
-    at.selectbox(key="treatments_pick").set_value(entity("CalciumReplacement")).run()
+    press_enter(at, "treatments_pick", "calcium replacement")
     assert_clean(at)
+    assert "[Open in Explore ↗](/?focus=cm:CalciumReplacement&radius=2&" \
+           "entity=cm:CalciumReplacement)" in texts(at)
     shown = texts(at)
     assert ("- DiGeorge syndrome acts through hypocalcemia, which can cause upper-lip "
             "twitching.") in shown
@@ -207,6 +269,12 @@ def test_treatments_page(kg):
             "replacement.") in shown
     assert list(at.table[0].value["target"]) == ["hypocalcemia", "hypoparathyroidism"]
     assert at.query_params["treatment"] == "cm:CalciumReplacement"
+
+
+def test_treatments_link_to_a_mechanism_is_warned(kg):
+    at = open_page("treatments", treatment="cm:Hypocalcemia")
+    assert_clean(at)
+    assert "not a treatment: left out" in at.warning[0].value.replace("\\", "")
 
 
 def test_treatments_untraced(kg):
@@ -219,35 +287,59 @@ def test_treatments_untraced(kg):
 
 # -- Quiz ------------------------------------------------------------------------------------------
 
-def test_quiz_feedback_and_score(kg):
+def test_quiz_feedback_score_progress_in_the_url_and_review(kg):
     at = open_page("quiz", seed="4")
     assert_clean(at)
     q = make_quiz(kg, n=8, seed=4)[0]
     assert at.markdown[0].value.replace("\\", "") == f"#### {q.prompt}"
-    at.radio(key="quiz_choice_4_0").set_value(q.correct).run()  # choosing reruns, as in a browser
+    at.radio(key="quiz_choice_4_8_0").set_value(q.correct).run()  # choosing reruns, as in a browser
     at.button(key="quiz_check").click().run()
     assert_clean(at)
     assert at.success[0].value.startswith("Right:")
     assert any(t.startswith("**Why:** ") and q.paths[0].sentence in t for t in texts(at))
-    assert "Source: §" in at.caption[-1].value
     assert at.metric[0].value == "1 / 1"
+    assert at.query_params["answers"] == "ABCD"[q.correct]
 
     at.button(key="quiz_next").click().run()
     second = make_quiz(kg, n=8, seed=4)[1]
-    at.radio(key="quiz_choice_4_1").set_value((second.correct + 1) % len(second.options)).run()
+    wrong = (second.correct + 1) % len(second.options)
+    at.radio(key="quiz_choice_4_8_1").set_value(wrong).run()
     at.button(key="quiz_check").click().run()
     assert at.error[0].value.startswith("Not quite: you chose")
     assert at.metric[0].value == "1 / 2"
+    assert at.query_params["q"] == "2"
+    # The review lists the missed question with the answer.
+    review = [e for e in at.expander if second.prompt in e.label.replace("\\", "")]
+    assert len(review) == 1
+
+    # A reload is a new session on the same URL: the progress is still there.
+    again = open_page("quiz", **{k: at.query_params[k] for k in at.query_params})
+    assert again.metric[0].value == "1 / 2"
+    assert again.error[0].value.startswith("Not quite")
 
 
 def test_quiz_seed_changes_the_quiz_and_resets_the_score(kg):
-    at = open_page("quiz")
+    at = open_page("quiz", seed="0", answers="A")
+    assert at.metric[0].value.endswith("/ 1")
     first_prompt = at.markdown[0].value
     at.number_input(key="quiz_seed").set_value(5).run()
     assert_clean(at)
     assert at.markdown[0].value != first_prompt
     assert at.metric[0].value == "0 / 0"
-    assert at.query_params["seed"] == "5"
+    assert at.query_params["seed"] == "5" and "answers" not in at.query_params
+
+
+def test_quiz_bad_seed_is_warned(kg):
+    at = open_page("quiz", seed="abc")
+    assert_clean(at)
+    assert "seed=abc is not a number" in at.warning[0].value
+
+
+def test_quiz_never_offers_what_the_question_is_about(kg):
+    # Regression: "Autoimmune disease can cause ___" once offered autoimmune disease itself.
+    for seed in range(60):
+        for q in make_quiz(kg, n=12, seed=seed):
+            assert not set(q.option_nodes) & set(q.about), (seed, q.prompt, q.options)
 
 
 # -- Hubs & bridges --------------------------------------------------------------------------------
@@ -263,6 +355,8 @@ def test_hubs_charts_and_meanings(kg):
     assert cent.entity.tolist()[0] == "upper-lip twitching"
     assert at.info[0].value.startswith("Betweenness is the share of shortest paths")
     assert any(t.startswith("**Cut point**: A cut point is a concept") for t in texts(at))
+    # Each meaning once: the chosen measure's is above the chart, not repeated below it.
+    assert not any(t.startswith("**Betweenness**") for t in texts(at))
 
 
 @pytest.mark.parametrize("measure,first_words", [
@@ -277,3 +371,18 @@ def test_hubs_measure_switch(kg, measure, first_words):
     _, (_, cent) = charts(at)
     assert cent[measure].tolist() == sorted(cent[measure], reverse=True)
     assert at.query_params["measure"] == measure
+
+
+def test_learn_pages_follow_the_url_when_it_changes_under_them(kg):
+    # The browser's Back (or a link) changes the URL: the page reads its choices from it again.
+    at = open_page("relate", a="cm:DiGeorgeSyndrome", b="cm:Hypoparathyroidism")
+    assert at.session_state["relate_a"] == entity("DiGeorgeSyndrome")
+    at.query_params["a"] = "cm:EssentialTremor"
+    at.query_params["b"] = "cm:ParkinsonsDisease"
+    at.run()
+    assert at.session_state["relate_a"] == entity("EssentialTremor")
+    assert at.session_state["relate_b"] == entity("ParkinsonsDisease")
+    at = open_page("treatments", treatment="cm:CalciumReplacement")
+    at.query_params["treatment"] = "cm:DopamineReplacement"
+    at.run()
+    assert at.session_state["treatments_pick"] == entity("DopamineReplacement")

@@ -24,6 +24,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 import graph.query  # noqa: E402
 from app.sparql_editor import submission  # noqa: E402
 from graph.errors import QueryTimeout  # noqa: E402
+from tests.test_pages_explore import press_enter, type_into  # noqa: E402
 
 PAGE = str(ROOT / "app" / "app_pages" / "query.py")
 EDITOR = "query_editor"
@@ -128,8 +129,10 @@ def test_an_example_loads_into_the_editor_and_runs(at):
 
 def test_an_example_takes_the_picked_entity(at):
     from graph.namespace import entity
-    at.selectbox(key="query_example_causes-of_effect").set_value(
-        entity("UpperLipTwitching")).run()
+    assert type_into(at, "query_example_causes-of_effect", "upper lip")[0] == "Upper-lip twitching"
+    assert type_into(at, "query_example_causes-of_effect", "low calcium")[0] == "Hypocalcemia"
+    press_enter(at, "query_example_causes-of_effect", "upper lip twitching")
+    assert at.session_state["query_example_causes-of_effect"] == entity("UpperLipTwitching")
     at.button(key="query_example_run_causes-of").click().run()
     assert "VALUES ?effect { cm:UpperLipTwitching }" in editor_data(at)["value"]
     causes = list(result_table(at)["?cause"])
@@ -318,8 +321,8 @@ def test_a_broken_named_link_says_why(params, says):
 def test_the_builder_shows_sparql_beside_the_question_and_runs_it(at):
     at.selectbox(key="query_builder_template").set_value("how-connected").run()
     from graph.namespace import entity
-    at.selectbox(key="query_builder_how-connected_second").set_value(
-        entity("CalciumReplacement")).run()
+    press_enter(at, "query_builder_how-connected_second", "calcium replacement")
+    assert at.session_state["query_builder_how-connected_second"] == entity("CalciumReplacement")
     assert "How are DiGeorge syndrome and calcium replacement connected?" in [
         m.value for m in at.markdown if m.value.startswith("###")][0]
     clauses = at.table[0].value
@@ -358,7 +361,9 @@ def test_a_long_result_is_shown_a_page_at_a_time(at):
 
 def test_clicking_an_entity_of_a_network_links_to_its_page(at):
     run_text(at, "DESCRIBE cm:Hypocalcemia")
-    at.session_state["query_network"] = {"selected": "https://w3id.org/causemap/Hypocalcemia"}
+    from app.network_component import click_value
+
+    at.session_state["query_network"] = click_value("https://w3id.org/causemap/Hypocalcemia")
     at.run()
     assert any(m.value.startswith("Selected: [hypocalcemia](/entity?entity=cm:Hypocalcemia)")
                for m in at.markdown)
@@ -389,3 +394,36 @@ def test_a_link_with_a_malformed_bound_value_says_so():
     at.run()
     assert not at.exception
     assert "could not be read" in at.session_state["query_outcome"]["message"]
+
+
+# -- why a query found nothing ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, name, suggestion", [
+    ("SELECT ?c WHERE { ?c a cm:Conditon }", "cm:Conditon", "cm:Condition"),        # a typo
+    ("SELECT ?x WHERE { ?x cm:actsThru cm:Hypocalcemia }", "cm:actsThru", "cm:actsThrough"),
+    ("ASK { cm:Hypocalcemia cm:canCause cm:Nothingness }", "cm:Nothingness", None),
+])
+def test_an_empty_result_names_the_terms_the_graph_does_not_use(at, text, name, suggestion):
+    run_text(at, text)
+    hints = [w.value for w in at.warning if "is not used anywhere in this graph" in w.value]
+    assert len(hints) == 1 and hints[0].startswith(f"`{name}`")
+    assert (f"Did you mean `{suggestion}`?" in hints[0]) if suggestion else "Did you mean" not in hints[0]
+
+
+def test_a_query_with_results_gets_no_term_hint(at):
+    run_text(at, "SELECT ?c WHERE { ?c a cm:Condition }")
+    assert not [w for w in at.warning if "not used anywhere" in w.value]
+
+
+def test_the_editor_is_not_sent_every_entity_of_a_big_store(monkeypatch):
+    from app import sparql_editor
+    from graph.store import load
+
+    kg = load()
+    monkeypatch.setattr(sparql_editor, "ENTITY_COMPLETIONS", 10)
+    sparql_editor.completions.cache_clear()
+    try:
+        constants = [c for c in sparql_editor.completions(kg) if c["type"] == "constant"]
+        assert len(constants) == 10
+    finally:
+        sparql_editor.completions.cache_clear()

@@ -15,8 +15,9 @@ import networkx as nx
 import pytest
 
 from graph.view import render
-from graph.view.render import (CLASS_STYLE, OTHER_STYLE, class_style, legend, legend_svg,
-                          standalone_html, to_vis_data, vis_network_js, vis_options)
+from graph.view.render import (CLASS_STYLE, LOD_NODES, NODE_FONT, OTHER_STYLE, class_style,
+                               contrast_ratio, label_contrast, legend, legend_svg,
+                               standalone_html, to_vis_data, vis_network_js, vis_options)
 
 CM = "https://w3id.org/causemap/"
 EVIL = "<img src=x onerror=alert(1)>"
@@ -198,7 +199,7 @@ def test_selection_is_emphasised_and_the_rest_dimmed(digeorge):
         assert node["borderWidth"] == 2.5
     thymus = nodes[CM + "Thymus"]
     assert thymus["color"]["background"] != CLASS_STYLE[CM + "AnatomicalStructure"].colour
-    assert thymus["font"]["color"] == "#b4b4b4"
+    assert thymus["font"]["color"] == "#57606a"  # dimmed, and still 6.4:1 on white
     strong = {(e["from"], e["to"]) for e in data["edges"] if e.get("width") == 2.2}
     assert strong == {(CM + "DiGeorgeSyndrome", CM + "Hypocalcemia"),
                       (CM + "Hypocalcemia", CM + "UpperLipTwitching"),
@@ -210,9 +211,68 @@ def test_explicit_highlight_marks_a_path(digeorge):
     data = to_vis_data(digeorge, highlight=path)
     nodes = nodes_by_id(data)
     assert all(nodes[n]["borderWidth"] == 2.5 for n in path)
-    assert nodes[CM + "Thymus"]["font"]["color"] == "#b4b4b4"
+    assert nodes[CM + "Thymus"]["font"]["color"] == "#57606a"
     strong = {(e["from"], e["to"]) for e in data["edges"] if e.get("width") == 2.2}
     assert strong == {(path[0], path[1]), (path[1], path[2])}
+
+
+@pytest.mark.parametrize("cls", [*CLASSES, "Unclassified"])
+@pytest.mark.parametrize("role", ["plain", "selected", "neighbour", "dimmed"])
+def test_every_label_meets_wcag_aa_against_what_is_behind_it(cls, role):
+    # One node of the class, beside a selected one, a neighbour of it, or neither of them.
+    G = nx.MultiDiGraph()
+    entity(G, "X", cls, "A label")
+    entity(G, "Sel", "Symptom")
+    if role == "neighbour":
+        relate(G, "Sel", "canCause", "X", "can cause")
+    selected = {"plain": None, "selected": CM + "X"}.get(role, CM + "Sel")
+    node = nodes_by_id(to_vis_data(G, selected=selected))[CM + "X"]
+    assert label_contrast(node) >= 4.5, (cls, role, node["font"], node["color"]["background"])
+
+
+def test_condition_labels_are_black_on_rose_and_treatments_white_on_green():
+    # Tol's rose with the page's near-black is 4.3:1 (the "dark text on dark red").
+    assert contrast_ratio("#CC6677", "#1f2328") < 4.5
+    G = nx.MultiDiGraph()
+    entity(G, "C", "Condition")
+    entity(G, "T", "Treatment")
+    nodes = nodes_by_id(to_vis_data(G))
+    assert nodes[CM + "C"]["font"]["color"] == "#000000"
+    assert nodes[CM + "T"]["font"]["color"] == "#ffffff"
+
+
+def test_focus_is_marked_and_the_tooltip_shows_a_short_id(digeorge):
+    data = to_vis_data(digeorge, focus=CM + "Hypocalcemia", selected=CM + "Thymus")
+    nodes = nodes_by_id(data)
+    focus = nodes[CM + "Hypocalcemia"]
+    assert focus["isFocus"] is True and focus["borderWidth"] >= 3
+    assert nodes[CM + "Thymus"]["isSelected"] is True
+    assert not any(n.get("isFocus") for i, n in nodes.items() if i != CM + "Hypocalcemia")
+    assert focus["title"].splitlines()[1] == "Mechanism · cm:Hypocalcemia"
+    assert CM not in json.dumps([n["title"] for n in data["nodes"]])  # no raw IRI in tooltips
+    assert focus["curie"] == "cm:Hypocalcemia" and focus["clsLabel"] == "Mechanism"
+
+
+def test_big_views_keep_labels_for_major_nodes_only():
+    G = nx.MultiDiGraph()
+    entity(G, "Hub", "Mechanism")
+    for i in range(LOD_NODES + 20):
+        entity(G, f"N{i}", "Symptom")
+        relate(G, "Hub", "canCause", f"N{i}", "can cause")
+    for i in range(0, 40, 2):  # twenty better-connected leaves
+        relate(G, f"N{i}", "canCause", f"N{i + 1}", "can cause")
+    data = to_vis_data(G, focus=CM + "N99")
+    nodes = nodes_by_id(data)
+    minor = [n for n in nodes.values() if n.get("minor")]
+    assert 0 < len(minor) < len(nodes)
+    for n in (CM + "Hub", CM + "N99", CM + "N0"):  # a neighbour of the focus, the focus, a hub
+        assert not nodes[n].get("minor")
+    assert all(n["font"]["size"] < 12 and n["scaling"]["label"]["drawThreshold"] > 12
+               for n in minor)
+    assert all(n["font"].get("size", NODE_FONT) >= NODE_FONT for n in nodes.values()
+               if not n.get("minor"))
+    small = to_vis_data(G.subgraph(list(G)[:LOD_NODES]))
+    assert not any(n.get("minor") for n in small["nodes"])
 
 
 def test_unknown_selection_changes_nothing(digeorge):

@@ -9,10 +9,10 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
-from rdflib import URIRef
 
 from app.state import get_kg
-from app.ui import entities_from_param, disclaimer, entity_options, markdown_text
+from app.ui import (disclaimer, entities_from_param, entities_picker, explore_url, markdown_text,
+                    url_changed, write_url)
 from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, SIMILARITY_EXPLAINED,
                            compare, similarity_matrix)
 from graph.learn.explain import capitalise
@@ -20,23 +20,17 @@ from graph.namespace import curie
 
 kg = get_kg()
 S = st.session_state
-OPTIONS = entity_options(kg, COMPARABLE_CLASSES)
 
-
-def _label(e: URIRef) -> str:
-    return f"{capitalise(kg.label(e))} ({kg.label(kg.class_of(e))})"
-
-
-if "compare_init" not in S:
-    S.compare_init = True
-    S.compare_sel = entities_from_param(kg, "c", OPTIONS, limit=3)
+if url_changed("compare"):  # a link, a reload, Back or Forward: the URL decides
+    S.compare_sel = entities_from_param(kg, "c", COMPARABLE_CLASSES, limit=3,
+                                        kind="a condition or a trigger")
 
 st.title("Compare conditions")
 disclaimer()
-sel = st.multiselect("Two or three conditions (or triggers)", OPTIONS, key="compare_sel",
-                     format_func=_label, max_selections=3,
-                     placeholder="e.g. essential tremor, Parkinson's disease")
-st.query_params.from_dict({"c": ",".join(curie(str(n)) for n in sel)} if sel else {})
+sel = entities_picker(kg, "Two or three conditions (or triggers)", key="compare_sel",
+                      classes=COMPARABLE_CLASSES, max_selections=3,
+                      placeholder="e.g. essential tremor, Parkinson's disease")
+write_url("compare", {"c": ",".join(curie(str(n)) for n in sel)} if sel else {})
 
 if len(sel) < 2:
     st.info("Pick two or three conditions to line them up: causes, mechanisms, symptoms, anatomy "
@@ -46,6 +40,7 @@ else:
     # One row per heading, one column per condition, so the same heading lines up across them.
     for col, p in zip(st.columns(len(c.profiles)), c.profiles):
         col.subheader(markdown_text(capitalise(p.label)))
+        col.markdown(f"[Open in Explore ↗]({explore_url(p.node, selected=p.node, radius=1)})")
     for cat in CATEGORIES:
         if not any(p.items[cat] for p in c.profiles):
             continue
@@ -104,4 +99,4 @@ st.altair_chart((heat + text).properties(height=36 * len(order) + 40), width="st
 st.caption(SIMILARITY_EXPLAINED)
 if m.left_out:
     st.caption("Not shown, having no mechanisms, symptoms or anatomy in the graph: "
-               + ", ".join(kg.label(n) for n in m.left_out) + ".")
+               + markdown_text(", ".join(kg.label(n) for n in m.left_out)) + ".")

@@ -12,7 +12,7 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.state import get_kg
-from app.ui import entities_from_param, disclaimer, markdown_text
+from app.ui import entities_from_param, entities_picker, markdown_text, url_changed, write_url
 from graph.learn.differential import LEARNING_NOTE, differential, finding_options
 from graph.learn.explain import capitalise
 from graph.namespace import curie
@@ -20,12 +20,13 @@ from graph.view.render import class_style
 
 kg = get_kg()
 S = st.session_state
-OPTIONS = finding_options(kg)
 SHOWN = 8  # candidates listed in detail; the chart shows them all
 
 
-def _label(e: URIRef) -> str:
-    return f"{capitalise(kg.label(e))} ({kg.label(kg.class_of(e))})"
+# What may be picked as a finding, worked out once per store (graph.learn.differential decides).
+FINDINGS = kg.__dict__.get("_app_findings")
+if FINDINGS is None:
+    FINDINGS = kg.__dict__["_app_findings"] = frozenset(finding_options(kg))
 
 
 def _add_finding(node: URIRef) -> None:
@@ -33,18 +34,19 @@ def _add_finding(node: URIRef) -> None:
     S.differential_findings = [*S.differential_findings, node]
 
 
-if "differential_init" not in S:
-    S.differential_init = True
-    S.differential_findings = entities_from_param(kg, "f", OPTIONS)
+if url_changed("differential"):  # a link, a reload, Back or Forward: the URL decides
+    S.differential_findings = entities_from_param(
+        kg, "f", allowed=FINDINGS.__contains__,
+        kind="a finding (a symptom or sign, an age at onset, a trigger or a past condition)")
 
 st.title("Differential trainer")
-st.warning(f"**{LEARNING_NOTE}**", icon=":material/school:")
-disclaimer()
-findings = st.multiselect(
-    "Findings: symptoms and signs, age at onset, history (a trigger, an exposure, a past condition)",
-    OPTIONS, key="differential_findings", format_func=_label,
+# One note, the page's own: it says "not a diagnosis", so the general disclaimer would repeat it.
+st.warning(f"**{LEARNING_NOTE}** See a clinician about any symptom.", icon=":material/school:")
+findings = entities_picker(
+    kg, "Findings: symptoms and signs, age at onset, history (a trigger, an exposure, a past condition)",
+    key="differential_findings", allowed=FINDINGS.__contains__,
     placeholder="e.g. upper-lip twitching, tremor of the hands, age 40 or older, stopping coffee")
-st.query_params.from_dict({"f": ",".join(curie(str(n)) for n in findings)} if findings else {})
+write_url("differential", {"f": ",".join(curie(str(n)) for n in findings)} if findings else {})
 
 if not findings:
     st.info("Pick one or more findings. Try upper-lip twitching, tremor of the hands and age 40 or "

@@ -1,176 +1,158 @@
-"""Explore page: the interactive network. Search, focus, filter, click for details, expand.
+"""Explore page: the interactive network. Find, focus, filter, click for details, expand.
 
-State lives in ``st.session_state`` under ``explore_*`` keys and is mirrored in the URL
-(``?entity=…&focus=…&radius=…&classes=…&relations=…``) so a shared link reproduces the view.
-The browser only ever receives a bounded view (:func:`graph.view.network.bounded_view`).
+The URL is the view (:mod:`app.explore_view`): every run draws what the query string says, and
+every change (a search, a click, *Focus here*, *Expand*, a filter) writes a new query string, which
+Streamlit makes a browser history entry, so Back and Forward (and the drawing's own Back button)
+step through views. The browser only ever receives a bounded view
+(:func:`graph.view.network.bounded_view`).
 """
 
 from __future__ import annotations
+
+import uuid
 
 import streamlit as st
 from rdflib import URIRef
 
 from app.details import show_details
+from app.explore_view import (CAP_RANGE, MAX_RADIUS, View, caption, draw, expand, remember,
+                              view_from_params, view_params)
 from app.network_component import network
+from app.search_box import search_box
 from app.state import get_kg
-from app.ui import disclaimer, entity_from_param, entity_url, legend_markdown, markdown_text
-from graph.learn.entities import describe, search
+from app.ui import disclaimer, entity_url, legend_markdown, markdown_text
+from graph.learn.entities import describe
 from graph.learn.explain import capitalise
-from graph.view.export import view_graph
-from graph.namespace import curie
-from graph.view.network import DEFAULT_MAX_NODES, bounded_view
-from graph.view.render import standalone_html, to_vis_data
 from graph.learn.schema import class_table, relation_table
+from graph.view.export import view_graph
+from graph.view.render import standalone_html, to_vis_data
 
 kg = get_kg()
 CLASSES = {c.label: str(c.iri) for c in class_table(kg)}
 RELATIONS = {r.label: str(r.iri) for r in relation_table(kg)}
+LABEL_OF = {iri: label for label, iri in (*CLASSES.items(), *RELATIONS.items())}
 S = st.session_state
 
 
-def _is_entity(iri: str) -> bool:
-    return kg.class_of(URIRef(iri)) is not None
+def _current() -> View:
+    return view_from_params(kg, st.query_params.to_dict(), CLASSES, RELATIONS)[0]
 
 
-def _entity_param(name: str) -> str | None:
-    node = entity_from_param(kg, name)
-    return str(node) if node is not None else None
+def _go(v: View) -> None:
+    """Show view ``v``: write its URL (a new history entry); the run draws it."""
+    st.query_params.from_dict(view_params(v))
 
 
-def _list_param(name: str, allowed: dict[str, str]) -> list[str] | None:
-    raw = st.query_params.get(name)
-    if not raw:
-        return None
-    by_local = {iri.rsplit("/", 1)[-1]: label for label, iri in allowed.items()}
-    picked = [by_local[x] for x in raw.split(",") if x in by_local]
-    return picked or None
+def _name(iri) -> str:
+    return capitalise(kg.label(URIRef(str(iri))))
 
 
-# -- state from the URL, once per session ----------------------------------------------------------
-if "explore_init" not in S:
-    S.explore_init = True
-    S.explore_selected = _entity_param("entity")
-    S.explore_focus = _entity_param("focus")
-    try:
-        S.explore_radius = min(3, max(1, int(st.query_params.get("radius", 2))))
-    except ValueError:
-        S.explore_radius = 2
-    S.explore_classes = _list_param("classes", CLASSES) or list(CLASSES)
-    S.explore_relations = _list_param("relations", RELATIONS) or list(RELATIONS)
-    S.explore_expanded = []  # a stack, so "undo" pops the last expansion
-    S.explore_cap = DEFAULT_MAX_NODES
-    S.explore_last_click = None
+def _focus_on(iri) -> None:
+    v = _current().with_(focus=str(iri), whole=False, expanded=(), selected=str(iri))
+    S.explore_announce = {"id": uuid.uuid4().hex, "focus": True,
+                          "text": f"The view now centres on {_name(iri)}."}
+    _go(v)
 
 
-def _sync_url() -> None:
-    params = {}
-    if S.explore_selected:
-        params["entity"] = curie(S.explore_selected)
-    if S.explore_focus:
-        params["focus"] = curie(S.explore_focus)
-        params["radius"] = str(S.explore_radius)
-    if set(S.explore_classes) != set(CLASSES):
-        params["classes"] = ",".join(CLASSES[c].rsplit("/", 1)[-1] for c in S.explore_classes)
-    if set(S.explore_relations) != set(RELATIONS):
-        params["relations"] = ",".join(RELATIONS[r].rsplit("/", 1)[-1] for r in S.explore_relations)
-    st.query_params.from_dict(params)
+def _toggle_expand(iri: str) -> None:
+    new, said = expand(kg, _current(), iri)
+    if said:
+        S.explore_notice = said
+    if new is not None:
+        _go(new)
 
 
-def _focus(iri: str | None) -> None:
-    S.explore_focus = iri
-    S.explore_selected = iri
-    S.explore_expanded = []
+def _select(iri: str) -> None:
+    """A click on the drawing (or a pick from its list): a new view, with that entity selected."""
+    v = _current()
+    if iri != v.selected and kg.class_of(URIRef(iri)) is not None:
+        _go(v.with_(selected=iri))
 
 
-# -- controls --------------------------------------------------------------------------------------
+def _from_widgets() -> None:
+    v = _current()
+    classes = tuple(CLASSES[c] for c in S.explore_classes)
+    relations = tuple(RELATIONS[r] for r in S.explore_relations)
+    _go(v.with_(radius=int(S.explore_radius), cap=int(S.explore_cap),
+                classes=None if set(classes) == set(CLASSES.values()) or not classes else classes,
+                relations=None if set(relations) == set(RELATIONS.values()) or not relations
+                else relations))
+
+
+# -- the view the URL names, and the widgets that mirror it ------------------------------------
+view, problems = view_from_params(kg, st.query_params.to_dict(), CLASSES, RELATIONS)
+S.explore_radius, S.explore_cap = view.radius, view.cap
+# An empty filter is no filter ("All classes"): ten chips of every class said nothing.
+S.explore_classes = [LABEL_OF[c] for c in view.classes or ()]
+S.explore_relations = [LABEL_OF[r] for r in view.relations or ()]
+can_go_back = remember(S.setdefault("explore_trail", []), view)  # for the drawing's Back
+
 st.title("Explore the graph")
 disclaimer()
+for problem in problems:
+    st.warning(f"The link's {markdown_text(problem)}.", icon=":material/link_off:")
 
 with st.sidebar:
-    st.subheader("Find")
-    query = st.text_input("Search by name or synonym", key="explore_search",
-                          placeholder="e.g. parkinsons, als, low calcium")
-    if query.strip():
-        hits = search(kg, query, limit=8)
-        if not hits:
-            st.caption(f"Nothing matches “{query}”.")
-        for hit in hits:
-            label = f"{capitalise(hit.label)} · {hit.cls_label}"
-            if st.button(label, key=f"explore_hit_{curie(str(hit.iri))}", width="stretch"):
-                _focus(str(hit.iri))
+    search_box(kg, "Find an entity", key="explore_find", keep=False, on_pick=_focus_on,
+               placeholder="e.g. parkinsons, als, low calcium")
+    st.caption("By name or synonym, typos forgiven. Enter takes the first match.")
     st.subheader("View")
-    st.slider("Hops around the focus", 1, 3, key="explore_radius",
-              help="How far from the focused entity the view reaches.")
-    st.multiselect("Classes", list(CLASSES), key="explore_classes")
-    st.multiselect("Relations", list(RELATIONS), key="explore_relations")
-    st.number_input("Most nodes to draw", min_value=20, max_value=1000, step=20, key="explore_cap")
-    if S.explore_focus and st.button("Show the whole graph", width="stretch"):
-        _focus(None)
+    st.slider("Hops around the focus", 1, MAX_RADIUS, key="explore_radius", on_change=_from_widgets,
+              disabled=view.whole, help="How far from the focused entity the view reaches.")
+    st.multiselect("Only these classes", list(CLASSES), key="explore_classes",
+                   on_change=_from_widgets, placeholder="All classes")
+    st.multiselect("Only these relations", list(RELATIONS), key="explore_relations",
+                   on_change=_from_widgets, placeholder="All relations")
+    st.number_input("Most nodes to draw", *CAP_RANGE, step=20, key="explore_cap",
+                    on_change=_from_widgets)
+    if not view.whole:
+        st.button("Show the whole graph", width="stretch",
+                  on_click=lambda: _go(_current().with_(whole=True, focus=None, expanded=())))
 
-# -- the view --------------------------------------------------------------------------------------
-view = bounded_view(
-    kg, focus=S.explore_focus, radius=S.explore_radius,
-    classes=[CLASSES[c] for c in S.explore_classes] or None,
-    relations=[RELATIONS[r] for r in S.explore_relations] or None,
-    max_nodes=int(S.explore_cap), expanded=S.explore_expanded)
-
-left, right = st.columns([3, 2], gap="medium")
+# -- the drawing ------------------------------------------------------------------------------------
+shown = draw(kg, view)
+left, right = st.columns([2, 1], gap="medium")
 with left:
-    where = (f"around **{markdown_text(capitalise(kg.label(URIRef(S.explore_focus))))}** "
-             f"({S.explore_radius} hop{'s' if S.explore_radius > 1 else ''})" if S.explore_focus
-             else "the whole graph")
-    n_nodes, n_edges = view.graph.number_of_nodes(), view.graph.number_of_edges()
-    st.markdown(f"Showing {n_nodes} {'entity' if n_nodes == 1 else 'entities'} and {n_edges} "
-                f"{'relation' if n_edges == 1 else 'relations'} of {where}.")
-    if view.hidden:
+    n, m = shown.graph.number_of_nodes(), shown.graph.number_of_edges()
+    said, filters = caption(kg, view, shown, LABEL_OF)
+    st.markdown(said)
+    if filters:
+        st.caption(filters)
+    if notice := S.pop("explore_notice", None):
+        st.info(markdown_text(notice), icon=":material/info:")
+    if shown.hidden:
         c1, c2 = st.columns([3, 1])
-        c1.warning(f"{view.hidden} more not shown: the view is capped at {int(S.explore_cap)} nodes.")
-        # A callback: the cap is a widget's state, which may only change before the widget runs.
+        c1.warning(f"{shown.hidden} more not shown: the view is capped at {view.cap} nodes.")
         c2.button("Show 100 more", key="explore_more",
-                  on_click=lambda: S.update(explore_cap=int(S.explore_cap) + 100))
-    data = to_vis_data(view.graph, selected=S.explore_selected)
-    clicked = network(data, key="explore_network", height=620)
-    # The component keeps reporting its last click on every rerun: act on a click only once, so
-    # a later search or "focus here" is not overridden by an old click.
-    if clicked != S.explore_last_click:
-        S.explore_last_click = clicked
-        if clicked and _is_entity(clicked) and clicked != S.explore_selected:
-            S.explore_selected = clicked
-            st.rerun()
+                  on_click=lambda: _go(_current().with_(cap=min(CAP_RANGE[1], view.cap + 100))))
+    data = to_vis_data(shown.graph, selected=view.selected, focus=None if view.whole else view.focus)
+    network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)), on_click=_select,
+            back=can_go_back, announce=S.pop("explore_announce", None),
+            label=f"Network of {n} entities and {m} relations around "
+                  f"{_name(view.focus) if view.focus else 'the hubs'}")
     st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
     d1, d2 = st.columns(2)
     # Built only when clicked: serialising every rerun cost more than drawing the view.
-    shown = view.graph
     d1.download_button("Download view as HTML",
-                       lambda: standalone_html(shown, title="Causemap view"),
+                       lambda: standalone_html(shown.graph, title="Causemap view"),
                        file_name="causemap-view.html", mime="text/html", width="stretch")
     d2.download_button("Download view as Turtle",
-                       lambda: view_graph(kg, shown.nodes).serialize(format="turtle"),
+                       lambda: view_graph(kg, shown.graph.nodes).serialize(format="turtle"),
                        file_name="causemap-view.ttl", mime="text/turtle", width="stretch")
 
 with right:
-    sel = S.explore_selected
-    if not sel or not _is_entity(sel):
-        st.info("Click a node to see what it is, how it relates to others, and where each "
-                "relation comes from. Search in the sidebar to focus on an entity.")
+    sel = view.selected
+    if not sel:
+        st.info("Click a node, or pick one from *Find in this view*, to see what it is, how it "
+                "relates to others, and where each relation comes from.")
     else:
-        a1, a2, a3 = st.columns(3)
-        if a1.button("Focus here", key="explore_focus_btn", width="stretch"):
-            _focus(sel)
-            st.rerun()
-        if sel in S.explore_expanded:
-            if a2.button("Collapse", key="explore_collapse", width="stretch"):
-                S.explore_expanded = [n for n in S.explore_expanded if n != sel]
-                st.rerun()
-        elif a2.button("Expand", key="explore_expand", width="stretch",
-                       help="Add this entity's direct neighbours to the view."):
-            S.explore_expanded = [*S.explore_expanded, sel]
-            st.rerun()
-        if a3.button("Undo", key="explore_undo", width="stretch",
-                     disabled=not S.explore_expanded, help="Undo the last expansion."):
-            S.explore_expanded = S.explore_expanded[:-1]
-            st.rerun()
+        a1, a2 = st.columns(2)
+        a1.button("Focus here", key="explore_focus_btn", width="stretch",
+                  disabled=sel == view.focus and not view.expanded, on_click=_focus_on, args=(sel,))
+        expanded = sel in view.expanded
+        a2.button("Collapse" if expanded else "Expand", key="explore_expand", width="stretch",
+                  on_click=_toggle_expand, args=(sel,),
+                  help="Take this entity's added neighbours away again." if expanded else
+                  "Add this entity's direct neighbours to the view.")
         show_details(kg, describe(kg, URIRef(sel)), heading_level=3)
         st.markdown(f"[Open the entity page ↗]({entity_url(sel)})")
-
-_sync_url()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.state import get_kg
-from app.ui import disclaimer
+from app.ui import disclaimer, markdown_text
 from graph.learn.stats import graph_stats
 
 kg = get_kg()
@@ -22,9 +22,10 @@ cols[1].metric("Relations", s.relations)
 cols[2].metric("Curator notes", s.notes)
 cols[3].metric("Cross-references", s.xrefs)
 left, right = st.columns(2)
+# st.table shows every row (a data grid hid the last one behind its scroll bar); escaped Markdown.
 left.subheader("Entities by class")
-left.dataframe({"class": [c for c, _ in s.classes], "entities": [n for _, n in s.classes]},
-               hide_index=True, width="stretch")
+left.table({"class": [markdown_text(c) for c, _ in s.classes],
+            "entities": [n for _, n in s.classes]}, hide_index=True)
 right.subheader("Relations by kind")
-right.dataframe({"relation": [r for r, _ in s.relation_kinds],
-                 "count": [n for _, n in s.relation_kinds]}, hide_index=True, width="stretch")
+right.table({"relation": [markdown_text(r) for r, _ in s.relation_kinds],
+             "count": [n for _, n in s.relation_kinds]}, hide_index=True)

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from app.state import get_kg
-from app.ui import disclaimer, markdown_text
+from app.ui import disclaimer, markdown_text, url_changed, write_url
 from graph.learn.hubs import MEASURES, centrality, mechanism_ranking
 from graph.view.render import class_style
 
@@ -20,10 +20,12 @@ kg = get_kg()
 S = st.session_state
 MEASURE_TITLES = {"degree": "Degree (hubs)", "betweenness": "Betweenness (bridges)"}
 
-if "hubs_init" not in S:
-    S.hubs_init = True
+if url_changed("hubs"):  # a link, a reload, Back or Forward: the URL decides
     wanted = st.query_params.get("measure")
     S.hubs_measure = wanted if wanted in MEASURE_TITLES else "betweenness"
+    if wanted and wanted not in MEASURE_TITLES:
+        st.warning(f"The link's measure={markdown_text(wanted[:40])} is not one of "
+                   f"{', '.join(MEASURE_TITLES)}: showing betweenness.")
     S.hubs_top = 15
 
 st.title("Hubs and bridges")
@@ -51,7 +53,7 @@ c1, c2 = st.columns([2, 1])
 measure = c1.radio("Measure", list(MEASURE_TITLES), key="hubs_measure", horizontal=True,
                    format_func=MEASURE_TITLES.get)
 top = c2.slider("Show the top", 5, 40, key="hubs_top")
-st.query_params.from_dict({"measure": measure})
+write_url("hubs", {"measure": measure})
 st.info(MEASURES[measure], icon=":material/lightbulb:")
 
 rows = centrality(kg)
@@ -73,6 +75,8 @@ chart = alt.Chart(df).mark_bar().encode(
     tooltip=["entity", "class", "degree", "betweenness", "cut point"],
 )
 st.altair_chart(chart.properties(height=24 * len(df) + 30), width="stretch")
+# The chosen measure is explained above the chart; the table's other columns here, once each.
 for name, meaning in MEASURES.items():
-    st.markdown(f"**{name.replace('_', ' ').capitalize()}**: {markdown_text(meaning)}")
+    if name != measure:
+        st.markdown(f"**{name.replace('_', ' ').capitalize()}**: {markdown_text(meaning)}")
 st.dataframe(df, hide_index=True, width="stretch")

@@ -12,7 +12,8 @@ from rdflib import URIRef
 
 from app.network_component import network
 from app.state import get_kg
-from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
+from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, int_from_param,
+                    legend_markdown, markdown_text, url_changed, write_url)
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.learn.relate import MAX_LENGTH, connection_graph, relate
@@ -32,14 +33,10 @@ def _sources_caption(path) -> str:
     return "  \n".join(parts) or "No source recorded."
 
 
-if "relate_init" not in S:
-    S.relate_init = True
+if url_changed("relate"):  # a link, a reload, Back or Forward: the URL decides
     S.relate_a = entity_from_param(kg, "a")
     S.relate_b = entity_from_param(kg, "b")
-    try:
-        S.relate_len = min(MAX_LENGTH, max(1, int(st.query_params.get("len", 3))))
-    except ValueError:
-        S.relate_len = 3
+    S.relate_len = int_from_param("len", 3, 1, MAX_LENGTH, "steps")
 
 st.title("How are they connected?")
 disclaimer()
@@ -56,7 +53,7 @@ with c3:
 
 params = {"len": str(S.relate_len)}
 params.update({k: curie(str(v)) for k, v in (("a", a), ("b", b)) if v})
-st.query_params.from_dict(params)
+write_url("relate", params)
 
 if not a or not b:
     st.info("Example: DiGeorge syndrome and hypoparathyroidism, or Parkinson's disease and "
@@ -68,6 +65,8 @@ if a == b:
 
 c = relate(kg, URIRef(a), URIRef(b), int(S.relate_len))
 name_a, name_b = capitalise(kg.label(c.a)), kg.label(c.b)
+st.markdown(f"Open in Explore: [{markdown_text(name_a)} ↗]({explore_url(c.a, selected=c.b)}) · "
+            f"[{markdown_text(capitalise(name_b))} ↗]({explore_url(c.b, selected=c.a)})")
 
 st.subheader(f"Paths ({len(c.paths)}{'+' if c.truncated else ''})")
 if not c.paths:

@@ -12,7 +12,8 @@ from rdflib import URIRef
 
 from app.network_component import network
 from app.state import get_kg
-from app.ui import disclaimer, entity_from_param, entity_picker, legend_markdown, markdown_text
+from app.ui import (disclaimer, entity_from_param, entity_picker, explore_url, legend_markdown,
+                    markdown_text, url_changed, write_url)
 from graph.learn.explain import capitalise
 from graph.namespace import CM, curie
 from graph.view.render import to_vis_data
@@ -27,16 +28,15 @@ def _sources(path) -> str:
                        for provs in path.sources for p in provs) or "No source recorded."
 
 
-if "treatments_init" not in S:
-    S.treatments_init = True
-    S.treatments_pick = None
-    S.treatments_pick = entity_from_param(kg, "treatment", classes={CM.Treatment})
+if url_changed("treatments"):  # a link, a reload, Back or Forward: the URL decides
+    S.treatments_pick = entity_from_param(kg, "treatment", classes={CM.Treatment},
+                                          kind="a treatment")
 
 st.title("Treatments")
 disclaimer()
 pick = entity_picker(kg, "Treatment", key="treatments_pick", classes={CM.Treatment},
                      placeholder="e.g. calcium replacement")
-st.query_params.from_dict({"treatment": curie(str(pick))} if pick else {})
+write_url("treatments", {"treatment": curie(str(pick))} if pick else {})
 if not pick:
     st.info("Pick a treatment to see which mechanisms and conditions it acts on, and which "
             "symptom paths it interrupts.")
@@ -44,6 +44,7 @@ if not pick:
 
 v = treatment_view(kg, URIRef(pick))
 st.header(markdown_text(capitalise(v.label)))
+st.markdown(f"[Open in Explore ↗]({explore_url(v.node, selected=v.node, radius=2)})")
 if v.definition:
     st.markdown(markdown_text(v.definition))
 
@@ -51,8 +52,9 @@ left, right = st.columns(2, gap="medium")
 with left:
     st.subheader("Acts on")
     # st.table wraps long cells (st.dataframe cuts them) and reads Markdown: escape the data.
+    # Class names come from the ontology (data too): escaped like the rest.
     st.table({"target": [markdown_text(t.label) for t in v.targets],
-              "class": [t.cls_label for t in v.targets],
+              "class": [markdown_text(t.cls_label) for t in v.targets],
               "source": [markdown_text("; ".join(f"§ {p.section_label}"
                                                  for provs in t.path.sources for p in provs))
                          for t in v.targets]},

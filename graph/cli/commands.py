@@ -245,7 +245,7 @@ def show(name: str = typer.Argument(..., help="Entity label, synonym, CURIE or I
     for note in d.notes:
         typer.echo(f"curator's note: {note}")
     for rel in d.relations:
-        src = "; ".join(f"§{p.section_label}" for p in rel.provenance) or "no source"
+        src = "; ".join(p.where for p in rel.provenance) or "no source"
         typer.echo(f"- {rel.sentence}  ({src})")
 
 
@@ -274,7 +274,7 @@ def path(
             for step, provs in zip(p.steps, p.sources):
                 for prov in provs:
                     typer.echo(f"    {kg.label(step.source)} → {kg.label(step.target)}: "
-                               f"{prov.claim_text} (§{prov.section_label})")
+                               f"{prov.claim_text} ({prov.where})")
 
 
 # -- app -----------------------------------------------------------------------------------------

@@ -104,6 +104,7 @@ def prepare_store(path) -> None:
     from graph.learn.search import save_index
     from graph.learn.stats import entity_count, instance_counts, relation_counts
     from graph.store.oxigraph_store import OxigraphStore
+    from graph.view.clusters import organ_systems
     from graph.view.network import hubs_by_degree
 
     kg = OxigraphStore.open(path, workers=1)
@@ -111,6 +112,9 @@ def prepare_store(path) -> None:
         save_index(kg, path)
         len(kg), entity_count(kg), instance_counts(kg), relation_counts(kg)
         hubs_by_degree(kg, 1)
+        organ_systems(kg)
+        from graph.learn.quiz_hpo import prepare as prepare_quiz
+        prepare_quiz(kg)
         kg.save_facts()
     finally:
         kg.close()

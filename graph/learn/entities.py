@@ -21,11 +21,10 @@ Examples
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from graph.errors import AmbiguousEntity, EntityNotFound
 from graph.namespace import CM, RELATIONS, curie, expand_curie, xref_link
@@ -33,7 +32,7 @@ from graph.learn.search import Match, index_of, normalise, search
 from graph.store import Store
 
 __all__ = ["Match", "Xref", "Relation", "EntityDetails", "search", "resolve", "describe",
-           "normalise", "xref_link", "edge_provenance", "Provenance"]
+           "normalise", "xref_link", "edge_provenance", "annotation_sentence", "Provenance"]
 
 _MATCH_PROPS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.narrowMatch, SKOS.broadMatch,
                 SKOS.relatedMatch)
@@ -103,7 +102,12 @@ class Xref:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where one relation comes from: its claim graph, the claim text, the section, any note."""
+    """Where one relation comes from: a curated claim (its text, section and notes) or an imported
+    release (its label, and the evidence of each annotation that states the relation).
+
+    ``supported`` and ``contradicted`` say, for a curated claim, which HPO annotations agree or
+    disagree with it (the corroboration of ``docs/hpo-model.md``), each as one sentence.
+    """
 
     claim: URIRef
     claim_text: str
@@ -111,6 +115,39 @@ class Provenance:
     section_label: str
     section_number: int | None
     notes: tuple[str, ...] = ()
+    supported: tuple[str, ...] = ()
+    contradicted: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> str:
+        """The citation as a reader sees it: "§4. DiGeorge Syndrome", or a release's name."""
+        return f"§{self.section_label}" if self.section is not None else self.section_label
+
+
+def annotation_sentence(kg: Store, annotation, *, subject: bool = True) -> str:
+    """One HPO annotation as a phrase: what it annotates, how often, on what evidence, from where.
+
+    With ``subject`` False the disease and the term are left out (they are the edge's own ends).
+    """
+    parts = []
+    if subject:
+        disease, term = kg.value(annotation, CM.annotatedCondition), kg.value(annotation, CM.annotatedTerm)
+        notation = kg.value(disease, SKOS.notation) if disease is not None else None
+        parts.append(f"{kg.label(disease)}{f' ({notation})' if notation else ''} has "
+                     f"{kg.label(term)}")
+    freq = kg.value(annotation, CM.frequencyTerm)
+    observed = kg.value(annotation, CM.observedFrequency)
+    if freq is not None:
+        parts.append(f"frequency {kg.label(freq)}")
+    elif observed is not None:
+        parts.append(f"seen in {observed}")
+    evidence = kg.value(annotation, CM.evidenceCode)
+    if evidence is not None:
+        parts.append(f"evidence {evidence}")
+    refs = sorted(xref_link(str(r))[0] for r in kg.objects(annotation, CM.citesReference))
+    if refs:
+        parts.append(", ".join(refs[:3]) + (" …" if len(refs) > 3 else ""))
+    return ", ".join(parts) if parts else curie(str(annotation))
 
 
 def edge_provenance(kg: Store, s, p, o) -> list[Provenance]:
@@ -125,18 +162,34 @@ def edge_provenance(kg: Store, s, p, o) -> list[Provenance]:
     """
     found = []
     for _s, _p, _o, name in kg.quads(s, p, o):
-        if name is None or (name, CM.citesSection, None) not in kg:
-            continue  # a graph that is not a claim (the default graph, a user's own graphs)
-        section = kg.value(name, CM.citesSection)
-        number = kg.value(section, CM.sectionNumber) if section is not None else None
-        found.append(Provenance(
-            claim=name,
-            claim_text=str(kg.value(name, CM.claimText) or ""),
-            section=section,
-            section_label=kg.label(section) if section is not None else "",
-            section_number=int(number) if number is not None else None,
-            notes=tuple(sorted(str(n) for n in kg.objects(name, CM.curatorNote))),
-        ))
+        if name is None:
+            continue  # the default graph: no claim says where it comes from
+        if (name, CM.citesSection, None) in kg:
+            section = kg.value(name, CM.citesSection)
+            number = kg.value(section, CM.sectionNumber) if section is not None else None
+            found.append(Provenance(
+                claim=name,
+                claim_text=str(kg.value(name, CM.claimText) or ""),
+                section=section,
+                section_label=kg.label(section) if section is not None else "",
+                section_number=int(number) if number is not None else None,
+                notes=tuple(sorted(str(n) for n in kg.objects(name, CM.curatorNote))),
+                supported=tuple(sorted(annotation_sentence(kg, a)
+                                       for a in kg.objects(name, CM.corroboratedBy))),
+                contradicted=tuple(sorted(annotation_sentence(kg, a)
+                                          for a in kg.objects(name, CM.contradictedBy))),
+            ))
+        elif (name, RDF.type, CM.SourceRelease) in kg:
+            annotations = [a for a in kg.subjects(CM.annotatedCondition, s)
+                           if (a, CM.annotatedTerm, o) in kg]
+            found.append(Provenance(
+                claim=name,
+                claim_text="; ".join(sorted(annotation_sentence(kg, a, subject=False)
+                                            for a in annotations[:5])),
+                section=None,
+                section_label=kg.label(name),
+                section_number=None,
+            ))
     return sorted(found, key=lambda pr: str(pr.claim))
 
 

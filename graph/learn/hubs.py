@@ -27,7 +27,8 @@ import networkx as nx
 from rdflib import URIRef
 
 from graph.namespace import CM
-from graph.learn.projection import to_networkx
+from graph.learn.projection import WHOLE_PROJECTION_LIMIT, to_networkx
+from graph.learn.stats import entity_count
 from graph.store import Store
 
 __all__ = ["MEASURES", "MechanismRank", "CentralityRow", "mechanism_ranking", "centrality"]
@@ -83,17 +84,22 @@ def mechanism_ranking(kg: Store) -> list[MechanismRank]:
 
 @dataclass(frozen=True)
 class CentralityRow:
-    """The measures of one entity; ``degree`` is a count, ``betweenness`` is normalised to 0–1."""
+    """The measures of one entity; ``degree`` is a count, ``betweenness`` is normalised to 0–1.
+
+    On a graph too big to walk whole (more than
+    :data:`graph.learn.projection.WHOLE_PROJECTION_LIMIT` entities) betweenness and cut points
+    are not computed and are ``None``: both need every shortest path of the graph.
+    """
 
     node: URIRef
     label: str
     cls_label: str
     degree: int
-    betweenness: float
-    cut_point: bool
+    betweenness: float | None
+    cut_point: bool | None
 
 
-def centrality(kg: Store) -> list[CentralityRow]:
+def centrality(kg: Store, top: int = 200) -> list[CentralityRow]:
     """Degree, betweenness and cut points of every entity, by betweenness then degree then label.
 
     Computed on the undirected simple graph: "how are these connected" ignores arrow direction, and
@@ -109,6 +115,13 @@ def centrality(kg: Store) -> list[CentralityRow]:
     >>> rows["facial-nerve compression"].cut_point
     False
     """
+    if entity_count(kg) > WHOLE_PROJECTION_LIMIT:
+        from graph.view.network import degree_ranking
+        rows = []
+        for node, degree in degree_ranking(kg, top):
+            cls = kg.class_of(node)
+            rows.append(CentralityRow(node, kg.label(node), kg.label(cls), degree, None, None))
+        return rows
     G = to_networkx(kg)
     U = nx.Graph(G.to_undirected(as_view=True))
     betweenness = nx.betweenness_centrality(U, normalized=True)

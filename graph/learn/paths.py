@@ -5,7 +5,8 @@ each step remembers whether it follows its triple forwards or backwards so it ca
 sentence (:func:`graph.learn.explain.explain_path`).
 
 Nothing here projects the whole graph. Every node of a path of at most L steps from a to b lies
-within ⌈L/2⌉ hops of a or within ⌊L/2⌋ hops of b, so the search projects just those two balls
+within ⌊L/2⌋ hops of a or within ⌊L/2⌋ hops of b (the node at step i is at most i from a and at
+most L − i from b), so the search projects just those two balls
 (:func:`graph.learn.projection.ball`, with a budget) and runs networkx's path algorithms on the
 result. For shortest paths the balls grow one hop at a time, from both ends, until they meet.
 
@@ -44,7 +45,7 @@ def path_graph(kg: Store, a, b, max_length: int, *,
 
     Returns the graph and whether the walk was complete (within ``budget``).
     """
-    near_a, done_a = ball(kg, a, (max_length + 1) // 2, relations=relations, budget=budget)
+    near_a, done_a = ball(kg, a, max_length // 2, relations=relations, budget=budget)
     near_b, done_b = ball(kg, b, max_length // 2, relations=relations, budget=budget)
     return local_graph(kg, [*near_a, *near_b], relations=relations), done_a and done_b
 

@@ -186,7 +186,8 @@ def _mechanism_link_pool(kg: Store) -> list[_Draft]:
                 linking = [k for k in mechanisms if _adjacent(G, k, x) and _adjacent(G, k, y)]
                 if linking != [m]:
                     continue  # exactly one right answer
-                wrong = tuple(k for k in mechanisms if k != m)
+                # Never offer what the question is about ("links X and Y": neither X nor Y).
+                wrong = tuple(k for k in mechanisms if k not in (m, x, y))
                 drafts.append(_Draft("mechanism_link", f"{x}|{y}",
                                      f"Which mechanism links {kg.label(x)} and {kg.label(y)}?",
                                      (m,), wrong, MAX_OPTIONS - 1, (x, y)))
@@ -260,7 +261,9 @@ def _missing_step_pool(kg: Store) -> list[_Draft]:
                     if o == s or kg.class_of(o) is None:
                         continue
                     # Wrong: an entity of the same class that breaks at least one of the two links.
-                    wrong = tuple(d for d in peers if d != m
+                    # The chain's own ends are never options: "autoimmune disease can cause ___"
+                    # once offered autoimmune disease itself.
+                    wrong = tuple(d for d in peers if d not in (m, s, o)
                                   and not ((s, p1, d) in g and (d, p2, o) in g))
                     if len(wrong) < 2:
                         continue
@@ -379,6 +382,11 @@ def make_quiz(kg: Store, n: int = 10, seed: int = 0,
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
+    if not kg.is_small:
+        # The curated pools walk the whole projection: on a big graph, ask from its annotations.
+        from graph.learn.quiz_hpo import has_annotations, hpo_quiz
+        if has_annotations(kg):
+            return hpo_quiz(kg, n, seed)
     kinds = list(kinds)
     for kind in kinds:
         if kind not in _POOLS:

@@ -38,9 +38,10 @@ from graph.namespace import CM, RELATIONS, curie
 from graph.learn.paths import simple_paths
 from graph.learn.projection import require_entity, steps_graph
 from graph.store import Store
+from graph.store.terms import to_nt
 
-__all__ = ["SharedNeighbour", "Connection", "relate", "neighbours_with_paths", "shared_neighbours",
-           "connection_graph", "plural_phrase", "MAX_LENGTH"]
+__all__ = ["SharedNeighbour", "Connection", "Kinship", "relate", "kinship", "neighbours_with_paths",
+           "shared_neighbours", "connection_graph", "plural_phrase", "MAX_LENGTH"]
 
 #: The longest path a student may ask for; beyond it almost everything connects through
 #: upper-lip twitching and the list stops teaching anything.
@@ -89,6 +90,7 @@ class Connection:
     paths: tuple[ExplainedPath, ...]
     shared: tuple[SharedNeighbour, ...]
     truncated: bool
+    kin: tuple["Kinship", ...] = ()
 
     @property
     def nodes(self) -> list[URIRef]:
@@ -238,6 +240,47 @@ def shared_neighbours(kg: Store, a: URIRef, b: URIRef) -> list[SharedNeighbour]:
                                         len(s.via_a) + len(s.via_b), s.label.lower()))
 
 
+@dataclass(frozen=True)
+class Kinship:
+    """Two different symptoms or signs, one of each entity, that are kinds of one broader one.
+
+    This is how the hierarchy of phenotypes relates two diseases that share no phenotype term
+    exactly: "DiGeorge syndrome has tetralogy of Fallot and velocardiofacial syndrome has a
+    ventricular septal defect: both are kinds of conotruncal defect".
+    """
+
+    a_term: URIRef
+    b_term: URIRef
+    broader: URIRef
+    sentence: str
+
+
+def kinship(kg: Store, a: URIRef, b: URIRef, *, limit: int = 10) -> tuple[Kinship, ...]:
+    """Pairs of ``a``'s and ``b``'s symptoms that are kinds of one broader symptom (``rdfs:subClassOf``).
+
+    Only symptoms the other entity does not share exactly, and the most specific broader terms
+    first (the fewest kinds): a shared parent "abnormality of the heart" says less than
+    "conotruncal defect". One query; nothing else is read.
+    """
+    rows = kg.select(f"""SELECT ?pa ?pb ?up (COUNT(DISTINCT ?kind) AS ?kinds) WHERE {{
+        {to_nt(a)} cm:hasSymptom ?pa . {to_nt(b)} cm:hasSymptom ?pb . FILTER(?pa != ?pb)
+        ?pa rdfs:subClassOf ?up . ?pb rdfs:subClassOf ?up . ?kind rdfs:subClassOf ?up .
+        FILTER NOT EXISTS {{ {to_nt(a)} cm:hasSymptom ?pb }}
+        FILTER NOT EXISTS {{ {to_nt(b)} cm:hasSymptom ?pa }}
+    }} GROUP BY ?pa ?pb ?up ORDER BY ?kinds ?up ?pa ?pb LIMIT {int(limit) * 5}""")
+    out, used = [], set()
+    for pa, pb, up, _ in rows:
+        if (pa, pb) in used:
+            continue
+        used.add((pa, pb))
+        sentence = (f"{capitalise(kg.label(a))} has {kg.label(pa)} and {kg.label(b)} has "
+                    f"{kg.label(pb)}: both are kinds of {kg.label(up)}.")
+        out.append(Kinship(pa, pb, up, sentence))
+        if len(out) == limit:
+            break
+    return tuple(out)
+
+
 def relate(kg: Store, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int = 50,
            relations: Collection[str] | None = None) -> Connection:
     """How two entities are connected: paths of at most ``max_length`` steps and shared neighbours.
@@ -293,7 +336,7 @@ def relate(kg: Store, a: URIRef, b: URIRef, max_length: int = 3, *, limit: int =
     # networkx orders paths of equal length by its internal order; sort them so output is stable.
     kept = sorted(paths[:limit], key=lambda p: (len(p), p.sentence.lower()))
     return Connection(a, b, max_length, tuple(kept), tuple(shared_neighbours(kg, a, b)),
-                      len(paths) > limit)
+                      len(paths) > limit, kinship(kg, a, b))
 
 
 def connection_graph(kg: Store, connection: Connection,

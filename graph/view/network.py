@@ -31,7 +31,8 @@ from graph.learn.stats import instance_counts
 from graph.namespace import RELATIONS, curie
 from graph.store import Store
 
-__all__ = ["neighbourhood", "bounded_view", "BoundedView", "DEFAULT_MAX_NODES", "hubs_by_degree"]
+__all__ = ["neighbourhood", "bounded_view", "BoundedView", "DEFAULT_MAX_NODES", "hubs_by_degree",
+           "degree_ranking"]
 
 DEFAULT_MAX_NODES = 300
 #: How many of the best-connected entities a large store keeps ranked.
@@ -152,13 +153,19 @@ def hubs_by_degree(kg: Store, limit: int) -> list[URIRef]:
         order = sorted(U.nodes, key=lambda n: (-U.degree(n), U.nodes[n]["label"]))
         return [URIRef(n) for n in order[:limit]]
 
-    def compute():  # the top of the ranking, once per store (kept beside an on-disk store)
+    return [node for node, _ in degree_ranking(kg, limit)]
+
+
+def degree_ranking(kg: Store, limit: int) -> list[tuple[URIRef, int]]:
+    """The best-connected entities of a large store with their degrees (at most 2,000), once per
+    store: one grouped query, kept beside an on-disk store (:meth:`graph.store.Store.fact`)."""
+    def compute():
         values = " ".join(f"<{p}>" for p in RELATIONS)
         rows = kg.select_text(f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{
             VALUES ?p {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} FILTER(isIRI(?o))
         }} GROUP BY ?x ORDER BY DESC(?d) ?x LIMIT {_HUBS * 2}""")
-        return [x for x, _ in rows if kg.class_of(URIRef(x)) is not None][:_HUBS]
-    return [URIRef(x) for x in kg.fact("hubs_by_degree", compute)[:limit]]
+        return [[x, int(d)] for x, d in rows if kg.class_of(URIRef(x)) is not None][:_HUBS]
+    return [(URIRef(x), d) for x, d in kg.fact("degree_ranking", compute)[:limit]]
 
 
 def _filtered_degree(kg: Store, node, rels, classes, focus) -> int:

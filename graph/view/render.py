@@ -1,16 +1,19 @@
 """Turn a networkx view of the graph into vis-network data, and into an offline HTML page.
 
-:func:`to_vis_data` styles a (bounded) :class:`networkx.MultiDiGraph` from :mod:`graph.view.network` as
-vis-network DataSet items plus options, built with pyvis, as plain JSON-able data that the app's
-network component draws; :func:`standalone_html` writes the same network as a self-contained page
-for download, with the copy of vis-network that pyvis bundles inlined (no CDN, so it works offline)
-and a Content-Security-Policy that forbids every network fetch and every inline event handler.
-Everything shown comes from the data and is treated as text: vis-network draws labels on a canvas,
-and tooltips reach the browser as plain strings that the page's script wraps in an element through
-``textContent`` (never ``innerHTML``). Each entity class has a colour from Paul Tol's colour-blind-
-safe "muted" scheme *and* its own shape, so the classes stay apart without colour vision too.
-Layout options are tuned for speed (straight edges, a short stabilisation, physics switched off once
-the layout has settled): ``bench/bench_layout.py`` measures them against pyvis's defaults.
+:func:`to_vis_data` styles a (bounded) :class:`networkx.MultiDiGraph` from :mod:`graph.view.network`
+as JSON-able vis-network items and options (built with pyvis) for the app's network component;
+:func:`standalone_html` writes the same network as a self-contained page for download, with the
+vis-network that pyvis bundles inlined (no CDN) and a Content-Security-Policy that forbids every
+fetch and inline handler. Data stays text: labels are drawn on a canvas, tooltips are set through
+``textContent``. Options favour a fast, still layout (``bench/bench_layout.py`` measures them).
+
+Legibility is decided here (with :mod:`graph.view.style`) and in the browser together. Here: node
+labels of :data:`NODE_FONT` canvas units in ink that meets WCAG AA against what is behind them
+(:func:`~graph.view.style.label_contrast`); views of more than :data:`LOD_NODES` nodes keep full
+labels for the focus, the selection, their neighbours and the hubs, and mark the rest ``minor``
+(level of detail). In the browser (``app/assets/network-component.js``): the first view is drawn
+at scale 1, so at 14 CSS px per label, minor labels appear on zooming in, and edge labels show
+only where they do not collide (and on hover).
 """
 
 from __future__ import annotations
@@ -22,10 +25,20 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from graph.view.bundle import vis_network_css, vis_network_js
+from graph.view.style import (CLASS_STYLE, LABEL_INSIDE, OTHER_STYLE, ClassStyle,
+                              _CANVAS, _DIM_MIX, _EDGE, _EDGE_STRONG, _EDGE_TEXT, _FONT_FACE,
+                              _SELECTED_BORDER, _TEXT, _TEXT_DIM, _ink_on, _marker_image, _mix,
+                              class_style, contrast_ratio, label_contrast, legend, legend_svg)
 
 __all__ = [
     "CLASS_STYLE",
+    "NODE_FONT",
+    "LOD_NODES",
+    "label_contrast",
+    "contrast_ratio",
     "OTHER_STYLE",
     "ClassStyle",
     "class_style",
@@ -39,154 +52,20 @@ __all__ = [
     "ASSETS",
 ]
 
-CM_BASE = "https://w3id.org/causemap/"
 ASSETS = Path(__file__).with_name("assets")
 MAX_LABEL_CHARS = 60
 LAYOUT_SEED = 7  # a fixed seed: the same view gets the same layout, so a shared link looks the same
-
-
-class ClassStyle(NamedTuple):
-    """How one entity class is drawn: its legend label, fill colour and vis-network shape."""
-
-    label: str
-    colour: str
-    shape: str
-
-
-# Paul Tol's "muted" qualitative scheme (https://personal.sron.nl/~pault/, colour-blind safe), one
-# colour per class, in the order the classes matter most to a student. Shapes are distinct too.
-# vis-network has seven shapes that keep a fixed size with the label below, and two compact ones
-# with the label inside (ellipse, box; "circle" and "database" grow as tall as the label is wide),
-# so the tenth shape is our own: an "X" (a chromosome) drawn as an SVG image (see _marker_image).
-CLASS_STYLE: Mapping[str, ClassStyle] = {
-    CM_BASE + "Condition": ClassStyle("Condition", "#CC6677", "ellipse"),
-    CM_BASE + "Trigger": ClassStyle("Trigger", "#DDCC77", "triangle"),
-    CM_BASE + "Mechanism": ClassStyle("Mechanism", "#332288", "diamond"),
-    CM_BASE + "Symptom": ClassStyle("Symptom", "#88CCEE", "dot"),
-    CM_BASE + "Treatment": ClassStyle("Treatment", "#117733", "box"),
-    CM_BASE + "AnatomicalStructure": ClassStyle("Anatomical structure", "#AA4499", "hexagon"),
-    CM_BASE + "Pathogen": ClassStyle("Pathogen", "#882255", "star"),
-    CM_BASE + "Substance": ClassStyle("Substance", "#44AA99", "triangleDown"),
-    CM_BASE + "GeneticFactor": ClassStyle("Genetic factor", "#999933", "chromosome"),
-    CM_BASE + "OnsetAge": ClassStyle("Onset age", "#DDDDDD", "square"),
-}
-OTHER_STYLE = ClassStyle("Other", "#FFFFFF", "dot")  # white with a grey border: "not classified"
-
-_FONT_FACE = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
-_TEXT = "#1f2328"
-_EDGE = "#8c8c8c"
-_EDGE_STRONG = "#3d3d3d"
-_SELECTED_BORDER = "#111111"
-_DIM_MIX = 0.78  # how far a dimmed node's colour is blended towards white
-
-
-def class_style(cls: str | None) -> ClassStyle:
-    """The style of a class IRI (or of its local name); :data:`OTHER_STYLE` when unknown.
-
-    >>> class_style("https://w3id.org/causemap/Mechanism")
-    ClassStyle(label='Mechanism', colour='#332288', shape='diamond')
-    >>> class_style("Symptom").shape
-    'dot'
-    >>> class_style(None).label
-    'Other'
-    """
-    if not cls:
-        return OTHER_STYLE
-    return CLASS_STYLE.get(cls) or CLASS_STYLE.get(CM_BASE + cls) or OTHER_STYLE
-
-
-def legend() -> list[tuple[str, str, str]]:
-    """The legend of the entity classes: ``(label, colour, shape)`` in drawing order.
-
-    >>> legend()[0]
-    ('Condition', '#CC6677', 'ellipse')
-    >>> len(legend()) == len({shape for _, _, shape in legend()})
-    True
-    """
-    return [(s.label, s.colour, s.shape) for s in CLASS_STYLE.values()]
-
-
-_SVG_SHAPES: Mapping[str, str] = {
-    "ellipse": '<ellipse cx="10" cy="10" rx="9" ry="5.5"/>',
-    "triangle": '<polygon points="10,2 18.5,17 1.5,17"/>',
-    "diamond": '<polygon points="10,1 19,10 10,19 1,10"/>',
-    "dot": '<circle cx="10" cy="10" r="7"/>',
-    "box": '<rect x="1.5" y="5" width="17" height="10" rx="2"/>',
-    "hexagon": '<polygon points="10,1.5 17.5,5.75 17.5,14.25 10,18.5 2.5,14.25 2.5,5.75"/>',
-    "star": '<polygon points="10,1.5 12.4,7.2 18.6,7.7 13.9,11.7 15.3,17.8 10,14.6 4.7,17.8 '
-            '6.1,11.7 1.4,7.7 7.6,7.2"/>',
-    "triangleDown": '<polygon points="1.5,3 18.5,3 10,18"/>',
-    "chromosome": '<polygon points="7.5,1.5 12.5,1.5 12.5,7.5 18.5,7.5 18.5,12.5 12.5,12.5 '
-                  '12.5,18.5 7.5,18.5 7.5,12.5 1.5,12.5 1.5,7.5 7.5,7.5" '
-                  'transform="rotate(45 10 10)" stroke-linejoin="round"/>',
-    "square": '<rect x="3" y="3" width="14" height="14"/>',
-}
-
-
-def legend_svg(shape: str, colour: str, size: int = 16) -> str:
-    """A small inline SVG of a class's shape and colour, for legends (no font glyph needed).
-
-    Built from :data:`CLASS_STYLE` constants only, never from data.
-
-    >>> legend_svg("diamond", "#332288")[:40]
-    '<svg xmlns="http://www.w3.org/2000/svg" '
-    >>> legend_svg("pentagram", "#000000")
-    Traceback (most recent call last):
-    ...
-    ValueError: no legend symbol for shape 'pentagram'
-    """
-    if shape not in _SVG_SHAPES:
-        raise ValueError(f"no legend symbol for shape {shape!r}")
-    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
-        raise ValueError(f"not a #rrggbb colour: {colour!r}")
-    border = _mix(colour, "#000000", 0.35) if colour.upper() != "#FFFFFF" else "#8c8c8c"
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{int(size)}" height="{int(size)}" '
-            f'viewBox="0 0 20 20" role="img" aria-hidden="true">'
-            f'<g fill="{colour}" stroke="{border}" stroke-width="1.3">{_SVG_SHAPES[shape]}</g></svg>')
-
-
-# ---------------------------------------------------------------------------------------- colours
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    colour = colour.lstrip("#")
-    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
-
-
-def _hex(rgb: Iterable[float]) -> str:
-    return "#" + "".join(f"{round(c):02x}" for c in rgb)
-
-
-def _mix(colour: str, other: str, amount: float) -> str:
-    """``colour`` moved ``amount`` (0–1) of the way to ``other``."""
-    return _hex(a + (b - a) * amount for a, b in zip(_rgb(colour), _rgb(other)))
-
-
-def _luminance(colour: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(c) for c in _rgb(colour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _ink_on(colour: str) -> str:
-    """Black or white, whichever contrasts more with ``colour`` (WCAG contrast ratio)."""
-    lum = _luminance(colour)
-    return _TEXT if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
-
-
-def _marker_image(fill: str, border: str, border_width: float) -> str:
-    """The "chromosome" marker as an SVG ``data:`` URL (vis-network draws it as an image node).
-
-    >>> _marker_image("#999933", "#000000", 2).startswith("data:image/svg+xml;base64,")
-    True
-    """
-    # A plus sign with rounded joins, turned 45 degrees: an X, like a drawn chromosome.
-    points = "15,3 25,3 25,15 37,15 37,25 25,25 25,37 15,37 15,25 3,25 3,15 15,15"
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="-2 -2 44 44" width="88" height="88">'
-           f'<polygon points="{points}" transform="rotate(45 20 20)" fill="{fill}" '
-           f'stroke="{border}" stroke-width="{border_width}" stroke-linejoin="round"/></svg>')
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("ascii")).decode("ascii")
+#: Node label size in canvas units; the browser draws the first view at scale 1, so also CSS px.
+NODE_FONT = 14
+EDGE_FONT = 12
+#: Views bigger than this label only their major nodes at first (level of detail).
+LOD_NODES = 100
+#: How many of the best-connected nodes keep a full label in a level-of-detail view.
+MAJOR_LABELS = 40
+#: Minor nodes' labels: smaller, and hidden by vis-network below 12 on-screen px (``drawThreshold``
+#: hides a label whose size on screen is under the threshold minus one).
+MINOR_FONT = 11
+MINOR_DRAW_THRESHOLD = 13
 
 
 # -------------------------------------------------------------------------------------- options
@@ -230,9 +109,10 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "borderWidth": 1.5,
             "borderWidthSelected": 3,
             "size": 14,
-            "font": {"face": _FONT_FACE, "size": 14, "color": _TEXT,
-                     "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "widthConstraint": {"maximum": 180},
+            "font": {"face": _FONT_FACE, "size": NODE_FONT, "color": _TEXT,
+                     "strokeWidth": 4, "strokeColor": _CANVAS},
+            # Long names wrap onto a second line rather than run across their neighbours.
+            "widthConstraint": {"maximum": 150},
             "shapeProperties": {"interpolation": False},
         },
         "edges": {
@@ -244,8 +124,8 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "width": 1.2,
             "selectionWidth": 1.5,
             "hoverWidth": 0.8,
-            "font": {"face": _FONT_FACE, "size": 11, "color": "#4a4a4a", "align": "horizontal",
-                     "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": _FONT_FACE, "size": EDGE_FONT, "color": _EDGE_TEXT,
+                     "align": "horizontal", "strokeWidth": 4, "strokeColor": _CANVAS},
             "labelHighlightBold": False,
         },
         "physics": {
@@ -263,14 +143,17 @@ def vis_options(n_nodes: int = 0, *, physics: bool = True) -> dict[str, Any]:
             "maxVelocity": 60,
             "minVelocity": 1.5,
             "timestep": 0.6,
+            # The browser fits the settled layout itself, at a readable scale.
             "stabilization": {"enabled": True, "iterations": 150, "updateInterval": 25,
-                              "fit": True},
+                              "fit": False},
         },
         "interaction": {
             "hover": True,
             "tooltipDelay": 150,
             "hideEdgesOnDrag": True,
             "hideEdgesOnZoom": big,
+            # The component draws its own zoom, fit and find controls and handles the keyboard
+            # itself (vis-network's keyboard handler listens to the whole window).
             "navigationButtons": False,
             "keyboard": False,
             "multiselect": False,
@@ -295,23 +178,38 @@ def _local_name(iri: str) -> str:
     return re.split(r"[/#]", iri.rstrip("/#"))[-1] or iri
 
 
+def _short_id(node: str) -> str:
+    from graph.namespace import curie  # the namespace table; cheap, but only needed here
+
+    return curie(node)
+
+
 def _node_tooltip(node: str, attrs: Mapping[str, Any], style: ClassStyle) -> str:
+    """Name, class and short id (``cm:Hypocalcemia``, not the full IRI), then the definition."""
     label = " ".join(str(attrs.get("label") or _local_name(node)).split())
     cls_label = attrs.get("cls_label") or style.label
-    lines = [label, f"{cls_label} · {node}"]
+    lines = [label, f"{cls_label} · {_short_id(node)}"]
     if attrs.get("title"):
         lines.append(str(attrs["title"]).strip())
     return "\n".join(lines)
 
 
-def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> dict[str, Any]:
-    """One vis-network node; ``role`` is ``"selected"``, ``"highlight"``, ``"dim"`` or ``"plain"``."""
+def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str, *,
+               focus: bool = False, minor: bool = False) -> dict[str, Any]:
+    """One vis-network node.
+
+    ``role`` is ``"selected"``, ``"highlight"``, ``"dim"`` or ``"plain"``; ``focus`` marks the
+    view's centre (drawn with a double ring by the component); ``minor`` gives a level-of-detail
+    label that shows only when zoomed in.
+    """
     style = class_style(attrs.get("cls"))
     fill = style.colour
     border = _mix(fill, "#000000", 0.35) if style is not OTHER_STYLE else "#8c8c8c"
-    font: dict[str, Any] = {}
-    if style.shape in ("ellipse", "box"):  # label drawn on the fill
-        font = {"color": _ink_on(fill), "strokeWidth": 0}
+    if role == "dim":
+        fill, border = _mix(fill, "#ffffff", _DIM_MIX), _mix(border, "#ffffff", _DIM_MIX)
+    inside = style.shape in LABEL_INSIDE
+    font: dict[str, Any] = {"color": _ink_on(fill), "strokeWidth": 0} if inside else \
+        {"color": _TEXT_DIM if role == "dim" else _TEXT}
     item: dict[str, Any] = {
         "label": _clean_label(attrs.get("label"), _local_name(node)),
         "title": _node_tooltip(node, attrs, style),
@@ -319,25 +217,29 @@ def _node_item(node: str, attrs: Mapping[str, Any], degree: int, role: str) -> d
         "color": {"background": fill, "border": border,
                   "highlight": {"background": fill, "border": _SELECTED_BORDER},
                   "hover": {"background": fill, "border": _SELECTED_BORDER}},
-        "size": round(12 + 3 * math.sqrt(min(degree, 25)), 1),
+        "size": round(8 + 2.5 * math.sqrt(min(degree, 25)), 1),
         "cls": attrs.get("cls") or "",
+        "clsLabel": attrs.get("cls_label") or style.label,
+        "curie": _short_id(node),
     }
     if role == "selected":
         item["borderWidth"] = 4
         item["color"]["border"] = _SELECTED_BORDER
-        item["size"] += 8
+        item["size"] += 6
         item["shadow"] = {"enabled": True, "color": "rgba(0,0,0,0.45)", "size": 16, "x": 0, "y": 0}
-        font = {**font, "size": 17}
+        font["size"] = NODE_FONT + 2
+        item["isSelected"] = True
     elif role == "highlight":
         item["borderWidth"] = 2.5
-    elif role == "dim":
-        dimmed = _mix(fill, "#ffffff", _DIM_MIX)
-        item["color"] = {"background": dimmed, "border": _mix(border, "#ffffff", _DIM_MIX),
-                         "highlight": {"background": fill, "border": _SELECTED_BORDER},
-                         "hover": {"background": fill, "border": _SELECTED_BORDER}}
-        font = {**font, "color": "#b4b4b4"}
-    if font:
-        item["font"] = font
+    if focus:
+        item["isFocus"] = True
+        item["borderWidth"] = max(item.get("borderWidth", 1.5), 3)
+        font["size"] = NODE_FONT + 2
+    elif minor and role != "selected":
+        item["minor"] = True
+        font["size"] = MINOR_FONT
+        item["scaling"] = {"label": {"drawThreshold": MINOR_DRAW_THRESHOLD}}
+    item["font"] = font
     if style.shape == "chromosome":
         colours = item["color"]
         width = item.get("borderWidth", 1.5) * 1.6
@@ -358,7 +260,7 @@ def _edge_groups(G) -> dict[tuple[str, str], list[str]]:
 
 
 def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = (),
-                physics: bool = True) -> dict[str, Any]:
+                focus: str | None = None, physics: bool = True) -> dict[str, Any]:
     """Style a networkx graph as vis-network data: ``{"nodes": [...], "edges": [...], "options": {...}}``.
 
     Nodes are the graph's nodes (ids are the IRI strings), styled by class (:data:`CLASS_STYLE`);
@@ -379,6 +281,9 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
         Nodes to emphasise (a path, say). When empty and ``selected`` is given, the selected node's
         direct neighbours are emphasised. When anything is selected or highlighted, all other
         nodes and the edges not between emphasised nodes are dimmed. Unknown ids are ignored.
+    focus : str, optional
+        The view's centre, marked (``"isFocus": true``; the component draws a double ring) so that
+        it can be found in a view of three hops.
     physics : bool
         Passed to :func:`vis_options`.
 
@@ -386,6 +291,9 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     -------
     dict
         ``nodes`` and ``edges`` in vis-network DataSet format, ``options`` for ``vis.Network``.
+        Node items also carry ``clsLabel`` and ``curie`` (for the component's list of entities),
+        ``isFocus``/``isSelected`` flags, and ``minor`` for level-of-detail labels (views of more
+        than :data:`LOD_NODES` nodes).
 
     Examples
     --------
@@ -402,8 +310,8 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     [('Hypocalcemia', 'diamond'), ('<b>Tetany</b>', 'dot')]
     >>> data["edges"][0]["label"], data["edges"][0]["arrows"]
     ('can cause', 'to')
-    >>> data["nodes"][0]["borderWidth"]
-    4
+    >>> data["nodes"][0]["borderWidth"], data["nodes"][0]["curie"]
+    (4, 'cm:Hypocalcemia')
     """
     from pyvis.network import Network  # imported here: pyvis pulls in jinja2 and IPython bits
 
@@ -414,10 +322,21 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
     present = set(nodes)
 
     selected = str(selected) if selected is not None and str(selected) in present else None
+    focus = str(focus) if focus is not None and str(focus) in present else None
     emphasis = {str(n) for n in highlight} & present
     if selected and not emphasis:
         emphasis = {str(n) for n in undirected.neighbors(selected)} - {selected}
     focused = emphasis | ({selected} if selected else set())
+    degree = {node: len(set(undirected.neighbors(node))) for node in nodes}
+    major: set[str] = set(nodes)
+    if len(nodes) > LOD_NODES:
+        # Level of detail: the focus, the selection and what it emphasises, the focus's
+        # neighbours and the best-connected nodes keep their labels.
+        keep = set(focused) | ({focus} if focus else set())
+        if focus:
+            keep |= {str(n) for n in undirected.neighbors(focus)}
+        ranked = sorted(nodes, key=lambda n: (-degree[n], n))
+        major = keep | set(ranked[:max(0, MAJOR_LABELS - len(keep))])
 
     net = Network(directed=directed, cdn_resources="in_line")
     for node in nodes:
@@ -427,8 +346,8 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
             role = "plain"
         else:
             role = "highlight" if node in emphasis else "dim"
-        degree = len(set(undirected.neighbors(node)))
-        item = _node_item(node, attrs[node], degree, role)
+        item = _node_item(node, attrs[node], degree[node], role, focus=node == focus,
+                          minor=node not in major)
         net.add_node(node, label=item.pop("label"), shape=item.pop("shape"),
                      color=item.pop("color"), **item)
 
@@ -455,8 +374,7 @@ def to_vis_data(G, *, selected: str | None = None, highlight: Iterable[str] = ()
             if u in focused and v in focused:
                 edge.update(width=2.2, color={"color": _EDGE_STRONG, "inherit": False})
             else:
-                edge.update(color={"color": "#dddddd", "inherit": False},
-                            font={"color": "#c4c4c4"})
+                edge.update(color={"color": "#dddddd", "inherit": False})
         net.add_edge(u, v, **edge)
 
     net.options = vis_options(len(nodes), physics=physics)
@@ -472,40 +390,6 @@ def _edge_data(G, u: str, v: str) -> list[Mapping[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------- HTML assets
-
-def _pyvis_lib() -> Path:
-    import pyvis
-
-    candidates = sorted(Path(pyvis.__file__).parent.glob("lib/vis-9*/vis-network.min.js"))
-    if not candidates:
-        raise FileNotFoundError("pyvis does not bundle vis-network (looked in pyvis/lib/vis-9*/)")
-    return candidates[-1].parent
-
-
-@functools.cache
-def vis_network_js() -> str:
-    """The standalone vis-network bundle that pyvis ships, ready to inline (read once, cached).
-
-    The trailing ``sourceMappingURL`` comment is removed so that nothing, not even developer
-    tools, asks for a file that is not there.
-
-    >>> js = vis_network_js()
-    >>> "vis-network" in js[:200] and "sourceMappingURL" not in js and "</script" not in js
-    True
-    """
-    js = (_pyvis_lib() / "vis-network.min.js").read_text(encoding="utf-8")
-    js = re.sub(r"//# sourceMappingURL=\S*\s*$", "", js)
-    if re.search(r"</script|<!--", js, re.IGNORECASE):  # would end or garble an inline <script>
-        raise ValueError("the bundled vis-network cannot be inlined in a <script> element")
-    return js
-
-
-@functools.cache
-def vis_network_css() -> str:
-    """The stylesheet that goes with :func:`vis_network_js` (its images are ``data:`` URLs)."""
-    css = (_pyvis_lib() / "vis-network.css").read_text(encoding="utf-8")
-    return re.sub(r"/\*# sourceMappingURL=\S*\s*\*/", "", css)
-
 
 @functools.cache
 def _asset(name: str) -> str:

@@ -43,6 +43,8 @@ for i in range(extra):
     G.add_node(f"{CM}Extra{i}", label=f"Extra {i}", cls=CM + "Pathogen", cls_label="Pathogen")
     G.add_edge(CM + "Hypocalcemia" if not n else f"{CM}N0", f"{CM}Extra{i}", key="p", label="related")
 
-selected = st.session_state.get("net", {}).get("selected")
-clicked = network(to_vis_data(G, selected=selected), key="net", height=480)
-st.text(f"selected={clicked}")
+# A click is an event (app.network_component): the app keeps the last one, as the pages do.
+selected = st.session_state.get("picked")
+network(to_vis_data(G, selected=selected), key="net", height=480,
+        on_click=lambda node: st.session_state.update(picked=node))
+st.text(f"selected={st.session_state.get('picked')}")

@@ -1,5 +1,7 @@
 """Shared fixtures for tests that drive a real Streamlit app in headless Chromium.
 
+``shared_app(script, env=None)`` is the same for the whole session, one server per script and
+environment (the app's tests use it: starting Streamlit costs seconds).
 ``streamlit_server(script, query_string="", env=None)`` starts ``streamlit run`` on 127.0.0.1 and a
 free port (``env`` adds or overrides environment variables, e.g. ``CAUSEMAP_DATA``), waits for
 ``/_stcore/health`` and returns the page URL (every server is stopped at teardown);
@@ -86,7 +88,9 @@ def start_streamlit(script: Path, log_dir: Path, query_string: str = "",
     command = [sys.executable, "-m", "streamlit", "run", str(script),
                "--server.headless", "true", "--server.address", "127.0.0.1",
                "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none", "--global.developmentMode", "false"]
+               "--server.fileWatcherType", "none", "--global.developmentMode", "false",
+               # As `causemap app` runs it: students see the app, not Streamlit's developer menu.
+               "--client.toolbarMode", "minimal", "--runner.postScriptGC", "false"]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     query = query_string.lstrip("?")
@@ -116,6 +120,27 @@ def streamlit_server(tmp_path):
 
     yield start
     for server in servers:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory):
+    """Factory: ``url = shared_app(script, env=None)``: one server per script and environment for
+    the whole session (each test still gets its own browser context, so its own app session).
+
+    Starting Streamlit costs seconds; the app's tests share their servers to keep the browser
+    suite short. Servers are stopped at the end of the session.
+    """
+    servers: dict[tuple, StreamlitServer] = {}
+
+    def get(script: str | Path, env: dict[str, str] | None = None) -> str:
+        key = (str(script), tuple(sorted((env or {}).items())))
+        if key not in servers:
+            servers[key] = start_streamlit(Path(script), tmp_path_factory.mktemp("server"), env=env)
+        return servers[key].url
+
+    yield get
+    for server in servers.values():
         server.stop()
 
 

@@ -54,7 +54,7 @@ def test_click_reaches_python_and_markup_stays_text(streamlit_server, browser_pa
     before = canvas_positions(container)
     at = node_position(container, CM + "Evil")
     page.mouse.move(at["x"], at["y"])
-    tooltip = page.locator(".cm-network .vis-tooltip")
+    tooltip = page.locator(".cm-network .cm-tip")
     tooltip.wait_for(state="visible")
     assert EVIL in tooltip.inner_text()             # shown as the literal text ...
     assert tooltip.locator("img").count() == 0      # ... and never turned into an element

@@ -64,9 +64,9 @@ def assert_quiet(recorded) -> None:
     assert recorded.console_errors.count(PROBE_404) <= len(recorded.not_found)
 
 
-def open_app(streamlit_server, page, path: str, env: dict[str, str]) -> None:
-    """Start the app and open ``path`` (e.g. ``/entity?entity=cm:X``) on it."""
-    url = streamlit_server(APP, env=env)
+def open_app(shared_app, page, path: str, env: dict[str, str]) -> None:
+    """Open ``path`` (e.g. ``/entity?entity=cm:X``) on the app served with ``env``."""
+    url = shared_app(APP, env=env)
     page.goto(url.rstrip("/") + path)
 
 
@@ -118,14 +118,14 @@ def shown(recorded, details, screenshot: Path, timeout_ms: int = 30_000) -> None
     assert details.get_by_text(f"{EVIL} has symptom plain symptom.").is_visible()
 
 
-def test_click_on_a_node_opens_its_details_and_links_them(streamlit_server, recorded, kg,
+def test_click_on_a_node_opens_its_details_and_links_them(shared_app, recorded, kg,
                                                            tmp_path):
     page = recorded.page
     # "/" is the Explore page's address (the default page); see test_explore_path_deep_link.
-    open_app(streamlit_server, page, "/?focus=cm:Hypocalcemia&radius=1", BUNDLED)
+    open_app(shared_app, page, "/?focus=cm:Hypocalcemia&radius=1", BUNDLED)
     container = wait_for_layout(page, timeout_ms=LOAD_TIMEOUT_MS)
     panel = details_panel(page)
-    panel.get_by_text("Click a node to see what it is").wait_for()
+    panel.get_by_text("to see what it is, how it").wait_for()
     assert "entity" not in query(page)
     page.screenshot(path=tmp_path / "explore-focus.png")
 
@@ -153,11 +153,11 @@ def test_click_on_a_node_opens_its_details_and_links_them(streamlit_server, reco
     assert any(urlsplit(url).hostname == "127.0.0.1" for url in recorded.requests)
 
 
-def test_entity_deep_link_shows_the_curators_note(streamlit_server, recorded, kg, tmp_path):
+def test_entity_deep_link_shows_the_curators_note(shared_app, recorded, kg, tmp_path):
     notes = describe(kg, entity("SubstantiaNigra")).notes
     assert notes, "the bundled data should carry a curator's note on cm:SubstantiaNigra"
     page = recorded.page
-    open_app(streamlit_server, page, "/entity?entity=cm:SubstantiaNigra", BUNDLED)
+    open_app(shared_app, page, "/entity?entity=cm:SubstantiaNigra", BUNDLED)
     main = page.locator("[data-testid='stMain']")
     main.get_by_role("heading", name="Substantia nigra", exact=True).wait_for(
         timeout=LOAD_TIMEOUT_MS)
@@ -168,14 +168,14 @@ def test_entity_deep_link_shows_the_curators_note(streamlit_server, recorded, kg
     assert_quiet(recorded)
 
 
-def test_markup_in_the_data_is_text_on_the_explore_page(streamlit_server, recorded, tmp_path):
+def test_markup_in_the_data_is_text_on_the_explore_page(shared_app, recorded, tmp_path):
     page = recorded.page
-    open_app(streamlit_server, page, "/", MARKUP)
+    open_app(shared_app, page, "/", MARKUP)
     container = wait_for_layout(page, node_count=2, timeout_ms=LOAD_TIMEOUT_MS)
     # The tooltip (the definition) is text, too.
     at = node_position(container, CM + "MarkupCondition")
     page.mouse.move(at["x"], at["y"])
-    tooltip = page.locator(".cm-network .vis-tooltip")
+    tooltip = page.locator(".cm-network .cm-tip")
     tooltip.wait_for(state="visible")
     assert EVIL_SCRIPT in tooltip.inner_text()
 
@@ -187,9 +187,9 @@ def test_markup_in_the_data_is_text_on_the_explore_page(streamlit_server, record
     assert_no_markup_made_it_to_the_dom(recorded)
 
 
-def test_markup_in_the_data_is_text_on_the_entity_page(streamlit_server, recorded, tmp_path):
+def test_markup_in_the_data_is_text_on_the_entity_page(shared_app, recorded, tmp_path):
     page = recorded.page
-    open_app(streamlit_server, page, "/entity?entity=cm:MarkupCondition", MARKUP)
+    open_app(shared_app, page, "/entity?entity=cm:MarkupCondition", MARKUP)
     shown(recorded, page.locator("[data-testid='stMain']"), tmp_path / "entity-markup.png",
           timeout_ms=LOAD_TIMEOUT_MS)
     assert_no_markup_made_it_to_the_dom(recorded)

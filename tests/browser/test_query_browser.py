@@ -24,8 +24,8 @@ QUERY = ("SELECT ?condition ?label WHERE { ?condition cm:actsThrough cm:Hypocalc
          "rdfs:label ?label } ORDER BY ?label")
 
 
-def open_page(streamlit_server, page, query_string: str = "") -> None:
-    url = streamlit_server(APP)
+def open_page(shared_app, page, query_string: str = "") -> None:
+    url = shared_app(APP, env={"CAUSEMAP_DATA": ""})
     page.goto(url.rstrip("/") + "/query" + query_string)
     page.locator(EDITOR).wait_for(timeout=60_000)
 
@@ -48,9 +48,9 @@ def external(recorded) -> list[str]:
     return list(recorded.external_requests)
 
 
-def test_type_run_with_the_keyboard_and_download_csv(streamlit_server, browser_page, tmp_path):
+def test_type_run_with_the_keyboard_and_download_csv(shared_app, browser_page, tmp_path):
     page = browser_page.page
-    open_page(streamlit_server, page)
+    open_page(shared_app, page)
     # The editor is CodeMirror from the bundled module: line numbers and highlighting are there.
     assert page.locator(".cm-sparql .cm-lineNumbers").count() == 1
     assert page.locator(".cm-sparql .cm-content span").count() > 3
@@ -94,11 +94,31 @@ def test_type_run_with_the_keyboard_and_download_csv(streamlit_server, browser_p
     assert browser_page.page_errors == []
 
 
-def test_a_syntax_error_is_underlined_and_a_link_runs_its_query(streamlit_server, browser_page,
+def test_typing_line_by_line_leaves_no_stray_brace_and_a_typo_gets_a_hint(shared_app,
+                                                                            browser_page):
+    # Regression: an automatic "}" after "{" was left over when the student typed their own.
+    page = browser_page.page
+    open_page(shared_app, page)
+    page.locator(EDITOR).click()
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Delete")
+    for line in ("SELECT ?c WHERE {", "?c a cm:Conditon .", "}"):
+        page.keyboard.type(line)
+        page.keyboard.press("Escape")  # close a completion list, if one is open
+        page.keyboard.press("Enter")
+    text = page.locator(EDITOR).inner_text()
+    assert text.count("{") == 1 and text.count("}") == 1, text
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("is not used anywhere in this graph").wait_for(timeout=30_000)
+    assert page.get_by_text("Did you mean cm:Condition?").count() == 1
+    assert external(browser_page) == []
+
+
+def test_a_syntax_error_is_underlined_and_a_link_runs_its_query(shared_app, browser_page,
                                                                 tmp_path):
     page = browser_page.page
     broken = "SELECT ?x ?label\nWHERE {\n  ?x rdfs:label ?label\n  ?x a cm:Condition .\n}"
-    open_page(streamlit_server, page, "?q=" + quote(broken))
+    open_page(shared_app, page, "?q=" + quote(broken))
     page.get_by_text("Syntax error at line 4, column 3").wait_for(timeout=30_000)
     underline = page.locator(".cm-sparql .cm-lintRange-error")
     underline.wait_for(timeout=15_000)
@@ -117,8 +137,8 @@ def test_a_syntax_error_is_underlined_and_a_link_runs_its_query(streamlit_server
     assert browser_page.dialogs == []
 
 
-def test_nothing_at_all_leaves_the_machine(streamlit_server, browser_page):
+def test_nothing_at_all_leaves_the_machine(shared_app, browser_page):
     page = browser_page.page
-    open_page(streamlit_server, page)
+    open_page(shared_app, page)
     page.wait_for_timeout(2_000)
     assert browser_page.external_requests == []

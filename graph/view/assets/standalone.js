@@ -27,6 +27,7 @@
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   function settled() {
     network.setOptions({ physics: { enabled: false } });
+    network.fit();  // the layout options leave fitting to the page (the app fits its own way)
     container.dataset.stabilized = "true";
     container.dataset.layoutMs = String(Math.round(performance.now() - started));
     status.textContent = nodes.length + " entities, " + edges.length + " relations.";

@@ -1,0 +1,247 @@
+"""The Explore page's view, and its URL: the whole view lives in the query string.
+
+A :class:`View` is what the Explore page draws: a focus and a radius (or the whole graph), class and
+relation filters, the nodes whose neighbours were added ("expanded"), the selected entity and the
+node cap. :func:`view_from_params` reads one from ``st.query_params`` (saying what it had to drop:
+an unknown entity, ``radius=abc``) and :func:`view_params` writes one back. The page writes the URL
+only when the student changes the view, and Streamlit makes each change a browser history entry,
+so Back and Forward step through views, and a link reproduces exactly what its sender saw::
+
+    /?focus=cm:Hypocalcemia&radius=1&expand=cm:DiGeorgeSyndrome&entity=cm:Thymus
+
+Without ``focus`` the page shows its start view (the best-connected entity, 2 hops on a small
+graph); ``view=whole`` is the whole graph, capped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from rdflib import URIRef
+
+from graph.errors import CausemapError
+from graph.learn.entities import resolve
+from graph.learn.explain import capitalise
+from graph.namespace import curie
+from graph.store import Store
+from graph.view.network import DEFAULT_MAX_NODES, bounded_view, hubs_by_degree
+
+__all__ = ["View", "view_from_params", "view_params", "start_focus", "draw", "expand", "caption",
+           "remember",
+           "MAX_RADIUS", "CAP_RANGE"]
+
+MAX_RADIUS = 3
+CAP_RANGE = (20, 1000)
+#: Stores up to this many entities start two hops around their hub; bigger ones one hop.
+_SMALL_STORE = 5_000
+
+
+@dataclass(frozen=True)
+class View:
+    """What the Explore page draws (IRIs as strings; ``None`` filters mean "all")."""
+
+    focus: str | None = None
+    radius: int = 2
+    whole: bool = False
+    classes: tuple[str, ...] | None = None
+    relations: tuple[str, ...] | None = None
+    expanded: tuple[str, ...] = ()
+    selected: str | None = None
+    cap: int = DEFAULT_MAX_NODES
+    start: bool = field(default=False, compare=False)  # the start view (no focus in the URL)
+
+    def with_(self, **changes) -> "View":
+        """This view changed; it stays the start view only if just the selection changed."""
+        return replace(self, start=self.start and set(changes) <= {"selected"}, **changes)
+
+
+def start_focus(kg: Store) -> tuple[str | None, int]:
+    """The start view's focus (the best-connected entity, computed once per store) and radius."""
+    hubs = hubs_by_degree(kg, 1)
+    radius = 2 if len(kg.entities()) <= _SMALL_STORE else 1
+    return (str(hubs[0]) if hubs else None), radius
+
+
+def _entity(kg: Store, raw: str, what: str, problems: list[str]) -> str | None:
+    try:
+        return str(resolve(kg, raw))
+    except CausemapError as exc:
+        problems.append(f"the {what} {exc}" if "not an entity" in str(exc) else f"{what}: {exc}")
+        return None
+
+
+def _names(raw: str | None, allowed: Mapping[str, str], what: str,
+           problems: list[str]) -> tuple[str, ...] | None:
+    """Local names (``Condition``) from the URL as IRIs, in the page's order; unknown ones noted."""
+    if not raw:
+        return None
+    by_local = {iri.rsplit("/", 1)[-1]: iri for iri in allowed.values()}
+    asked = [x for x in raw.split(",") if x]
+    unknown = [x for x in asked if x not in by_local]
+    if unknown:
+        problems.append(f"no {what} called {', '.join(unknown)}")
+    picked = {by_local[x] for x in asked if x in by_local}
+    return tuple(iri for iri in allowed.values() if iri in picked) or None
+
+
+def view_from_params(kg: Store, params: Mapping[str, str], classes: Mapping[str, str],
+                     relations: Mapping[str, str]) -> tuple[View, list[str]]:
+    """The view a query string describes, and a sentence for each part that had to be dropped.
+
+    ``classes`` and ``relations`` map labels to IRIs (the page's filter choices).
+
+    >>> from graph.store import load
+    >>> kg = load()
+    >>> v, problems = view_from_params(kg, {"focus": "low calcium", "radius": "abc"}, {}, {})
+    >>> curie(v.focus), v.radius, problems
+    ('cm:Hypocalcemia', 2, ['radius=abc is not a number of hops (1–3): showing 2'])
+    """
+    problems: list[str] = []
+    start, start_radius = start_focus(kg)
+    whole = params.get("view") == "whole"
+    focus = None
+    if params.get("focus") and not whole:
+        focus = _entity(kg, params["focus"], "focus", problems)
+    radius = start_radius
+    if params.get("radius"):
+        try:
+            radius = int(params["radius"])
+            if not 1 <= radius <= MAX_RADIUS:
+                problems.append(f"radius={radius} is outside 1–{MAX_RADIUS} hops: "
+                                f"showing {min(MAX_RADIUS, max(1, radius))}")
+                radius = min(MAX_RADIUS, max(1, radius))
+        except ValueError:
+            problems.append(f"radius={params['radius'][:20]} is not a number of hops "
+                            f"(1–{MAX_RADIUS}): showing {start_radius}")
+            radius = start_radius
+    cap = DEFAULT_MAX_NODES
+    if params.get("cap"):
+        try:
+            cap = min(CAP_RANGE[1], max(CAP_RANGE[0], int(params["cap"])))
+        except ValueError:
+            problems.append(f"cap={params['cap'][:20]} is not a number of nodes: showing "
+                            f"{DEFAULT_MAX_NODES}")
+    expanded = []
+    for raw in (params.get("expand") or "").split(","):
+        if raw.strip():
+            node = _entity(kg, raw.strip(), "expanded entity", problems)
+            if node and node not in expanded:
+                expanded.append(node)
+    selected = _entity(kg, params["entity"], "selected entity", problems) \
+        if params.get("entity") else None
+    is_start = focus is None and not whole
+    if is_start:
+        focus = start
+        whole = start is None
+    view = View(focus=None if whole else focus, radius=radius, whole=whole,
+                classes=_names(params.get("classes"), classes, "class", problems),
+                relations=_names(params.get("relations"), relations, "relation", problems),
+                expanded=tuple(expanded), selected=selected, cap=cap, start=is_start)
+    return view, problems
+
+
+def view_params(view: View) -> dict[str, str]:
+    """The query string of a view (the inverse of :func:`view_from_params`).
+
+    >>> view_params(View(focus="https://w3id.org/causemap/Hypocalcemia", radius=1,
+    ...                  expanded=("https://w3id.org/causemap/Thymus",)))
+    {'focus': 'cm:Hypocalcemia', 'radius': '1', 'expand': 'cm:Thymus'}
+    """
+    params: dict[str, str] = {}
+    if view.whole:
+        params["view"] = "whole"
+    elif view.focus and not view.start:  # the start view needs no focus in its URL
+        params["focus"] = curie(view.focus)
+        params["radius"] = str(view.radius)
+    if view.classes is not None:
+        params["classes"] = ",".join(c.rsplit("/", 1)[-1] for c in view.classes)
+    if view.relations is not None:
+        params["relations"] = ",".join(r.rsplit("/", 1)[-1] for r in view.relations)
+    if view.expanded:
+        params["expand"] = ",".join(curie(n) for n in view.expanded)
+    if view.cap != DEFAULT_MAX_NODES:
+        params["cap"] = str(view.cap)
+    if view.selected:
+        params["entity"] = curie(view.selected)
+    return params
+
+
+def remember(trail: list[str], v: View) -> bool:
+    """Note ``v`` in the session's trail of views; whether there is a view to go back to.
+
+    The browser's history is not readable from a page, so the trail mirrors it: a view equal to
+    the one before the last is a step back; any other new view is a step forward.
+
+    >>> trail = []
+    >>> [remember(trail, View(focus=f)) for f in ("a", "b", "a")]
+    [False, True, False]
+    """
+    here = "&".join(f"{k}={val}" for k, val in sorted(view_params(v).items()))
+    if len(trail) > 1 and trail[-2] == here:
+        trail.pop()
+    elif not trail or trail[-1] != here:
+        trail.append(here)
+    return len(trail) > 1
+
+
+def draw(kg: Store, v: View):
+    """The bounded view (:func:`graph.view.network.bounded_view`) that ``v`` describes."""
+    return bounded_view(kg, focus=None if v.whole else v.focus, radius=v.radius,
+                        classes=list(v.classes) if v.classes else None,
+                        relations=list(v.relations) if v.relations else None,
+                        max_nodes=v.cap, expanded=v.expanded)
+
+
+def _name(kg: Store, iri) -> str:
+    return capitalise(kg.label(URIRef(str(iri))))
+
+
+def expand(kg: Store, v: View, iri: str) -> tuple[View | None, str]:
+    """Expand ``iri`` in ``v`` (or collapse it when expanded): the new view, and what to say.
+
+    An expansion that would add nothing drawn returns ``None`` and says why (every neighbour is
+    drawn already, or the new ones are beyond the cap), so the view does not change.
+
+    >>> from graph.store import load
+    >>> kg = load()
+    >>> v = View(focus="https://w3id.org/causemap/Hypocalcemia", radius=1)
+    >>> new, said = expand(kg, v, "https://w3id.org/causemap/DiGeorgeSyndrome")
+    >>> new.expanded, said
+    (('https://w3id.org/causemap/DiGeorgeSyndrome',), 'Added 6 neighbours of DiGeorge syndrome.')
+    """
+    if iri in v.expanded:
+        return v.with_(expanded=tuple(n for n in v.expanded if n != iri)), ""
+    grown = v.with_(expanded=(*v.expanded, iri))
+    before, after = draw(kg, v), draw(kg, grown)
+    added = after.graph.number_of_nodes() - before.graph.number_of_nodes()
+    if added > 0:
+        return grown, f"Added {added} neighbour{'s' if added > 1 else ''} of {_name(kg, iri)}."
+    beyond = after.total - before.total
+    if beyond > 0:
+        return None, (f"Nothing to add: {beyond} more neighbours of {_name(kg, iri)} are beyond "
+                      f"the cap of {v.cap} nodes; raise the cap to see them.")
+    return None, (f"Nothing to add: every neighbour of {_name(kg, iri)} that the filters let "
+                  "through is in the view already.")
+
+
+def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, str]:
+    """What the view shows, in Markdown (escaped), and which filters apply (or ``""``).
+
+    ``labels`` maps class and relation IRIs to their labels. The counts are the drawn ones; the
+    total is "at least" when the walk stopped at its budget.
+    """
+    from app.ui import markdown_text
+
+    n, m = shown.graph.number_of_nodes(), shown.graph.number_of_edges()
+    of = "at least " if not shown.complete else ""
+    where = "the whole graph" if v.whole else (
+        f"**{markdown_text(_name(kg, v.focus))}** and what is within {v.radius} "
+        f"hop{'s' if v.radius > 1 else ''} of it")
+    grown = ", ".join(f"**{markdown_text(_name(kg, e))}**" for e in v.expanded)
+    text = (f"Showing {n} of {of}{shown.total} {'entity' if shown.total == 1 else 'entities'} "
+            f"and {m} {'relation' if m == 1 else 'relations'}: {where}"
+            + (f", with the neighbours of {grown}" if grown else "") + ".")
+    filters = [f"classes: {', '.join(labels[c] for c in v.classes)}"] if v.classes else []
+    filters += [f"relations: {', '.join(labels[r] for r in v.relations)}"] if v.relations else []
+    return text, ("Filtered to " + "; ".join(filters) + ".") if filters else ""
