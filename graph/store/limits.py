@@ -59,7 +59,10 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("query_memory_mb", "CAUSEMAP_QUERY_MEMORY_MB", 512, 64, 65536, "MiB",
             "memory one query may take beyond the loaded data (the worker's address space)"),
     Setting("query_workers", "CAUSEMAP_QUERY_WORKERS", 3, 1, 64, "processes",
-            "queries that run at once in one process (the app or `causemap serve`); more wait"),
+            "queries that run at once on one store (its worker processes); more wait"),
+    Setting("process_queries", "CAUSEMAP_PROCESS_QUERIES", 6, 1, 256, "queries",
+            "queries that run at once in one process over all its stores (the app with its "
+            "users' uploads, `causemap serve`); with the memory cap, this bounds the process"),
     Setting("queue_seconds", "CAUSEMAP_QUERY_QUEUE_SECONDS", 5, 0, 600, "s",
             "how long a query waits for a free worker before \"busy, try again\"", whole=False),
     Setting("max_rows", "CAUSEMAP_MAX_ROWS", 5000, 1, 10_000_000, "rows",
@@ -70,6 +73,9 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "bytes", "longest single value in a result (UTF-8); a longer one stops the query"),
     Setting("max_result_bytes", "CAUSEMAP_MAX_RESULT_BYTES", 32_000_000, 10_000,
             10_000_000_000, "bytes", "largest whole result (UTF-8 bytes of all its values)"),
+    Setting("parse_cache_mb", "CAUSEMAP_PARSE_CACHE_MB", 64, 0, 4096, "MiB",
+            "memory kept for queries checked lately (their tokens), least recently used "
+            "evicted first; 0 keeps none"),
     Setting("max_file_mb", "CAUSEMAP_MAX_FILE_MB", 1024, 1, 1_048_576, "MiB",
             "largest RDF file `--data`, `CAUSEMAP_DATA`, `causemap load` and `import-hpo` read "
             "(the full HPO graph as N-Quads is 461 MB)"),
