@@ -79,12 +79,13 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
     Setting("max_file_mb", "CAUSEMAP_MAX_FILE_MB", 1024, 1, 1_048_576, "MiB",
             "largest RDF file `--data`, `CAUSEMAP_DATA`, `causemap load` and `import-hpo` read "
             "(the full HPO graph as N-Quads is 461 MB)"),
-    Setting("parse_seconds", "CAUSEMAP_PARSE_SECONDS", 30, 1, 86400, "s",
-            "time to parse one file, plus one second per 5 MB of it (a 461 MB file gets 122 s)",
-            whole=False),
-    Setting("parse_memory_mb", "CAUSEMAP_PARSE_MEMORY_MB", 2048, 256, 65536, "MiB",
-            "memory the parser of one in-memory `--data` file may take (it streams: a few MiB "
-            "for any well-formed file)"),
+    Setting("parse_seconds", "CAUSEMAP_PARSE_SECONDS", 15, 1, 86400, "s",
+            "time to parse one file, plus one second per 5 MB of it (the 461 MB HPO file gets "
+            "107 s and needs about 20)", whole=False),
+    Setting("parse_memory_mb", "CAUSEMAP_PARSE_MEMORY_MB", 768, 128, 65536, "MiB",
+            "memory the parser of one user's file may take (it streams: 25 MiB for the HPO "
+            "N-Quads, Turtle or RDF/XML of any size; JSON-LD needs about 9 times the file's "
+            "size)"),
 )}
 
 
