@@ -47,7 +47,7 @@ __all__ = ["QueryResult", "QueryInfo", "run_query", "check_query", "MAX_TIMEOUT"
 
 #: Unused-variable hints are fuzzy-matched only for queries with at most this many variables,
 #: and only between names of at most this many characters: difflib is quadratic in both (6,000
-#: variables, or twenty 1,800-character names, took 27-220 s after the query had answered).
+#: variables once took 220 s after the query had answered).
 _HINT_VARIABLES = 200
 _HINT_NAME_LENGTH = 40
 

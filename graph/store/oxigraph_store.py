@@ -87,7 +87,8 @@ class OxigraphStore(Store):
     scheme = "oxigraph"
 
     def __init__(self, store: ox.Store, descriptor: str, sources: Iterable[Source] = (), *,
-                 path: str | None = None, workers: int = 3, memory_mb: int = 512):
+                 path: str | None = None, workers: int | None = None,
+                 memory_mb: int | None = None):
         super().__init__(descriptor, list(sources))
         self._store = store
         self.path = path

@@ -15,7 +15,9 @@ Examples
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -75,11 +77,32 @@ def read_into(ds: Dataset, path: Path, graph_name: URIRef | None = None, *,
         target.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
 
 
+_DESCRIBE_STAR = re.compile(r"\bDESCRIBE\s+\*", re.I)
+
+
+def _describe_star(request: QueryRequest) -> QueryRequest | None:
+    """``DESCRIBE *`` as ``DESCRIBE ?a ?b …`` (rdflib's algebra fails on the star: "'NoneType'
+    object is not iterable"); the variables in scope are the ones Oxigraph gives ``SELECT *``
+    over the same pattern. None when that cannot be worked out (or nothing is in scope)."""
+    m = _DESCRIBE_STAR.search(request.text)
+    if m is None:
+        return None
+    as_select = replace(request, text=request.text[:m.start()] + "SELECT *" +
+                        request.text[m.end():], kind="SELECT", check_only=True)
+    names = parse_check(as_select).variables if not parse_check(as_select).error else []
+    if not names:
+        return None
+    listed = "DESCRIBE " + " ".join(f"?{v}" for v in names)
+    return replace(request, text=request.text[:m.start()] + listed + request.text[m.end():])
+
+
 def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
     checked = parse_check(request)
     if checked.error or request.check_only:
         return checked
     forbid_network()
+    if request.kind == "DESCRIBE":
+        request = _describe_star(request) or request
     try:
         with PARSER_LOCK:
             from rdflib.plugins.sparql import prepareQuery
@@ -95,6 +118,8 @@ def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
         return consume(request.kind, iter(result.graph), request.limits, encode=encode_rdflib)
     except RecursionError:
         return Payload(error=("failed", "the query is nested too deeply to run", None, None))
+    except MemoryError:
+        raise  # the worker reports the memory cap
     except Exception as exc:  # rdflib's evaluation raises many unrelated types
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         return Payload(error=("failed", f"rdflib could not run it: {reason}", None, None))
@@ -106,7 +131,8 @@ class RdflibStore(Store):
     scheme = "rdflib"
 
     def __init__(self, dataset: Dataset, descriptor: str = "rdflib:",
-                 sources: Iterable[Source] = (), *, workers: int = 3, memory_mb: int = 512):
+                 sources: Iterable[Source] = (), *, workers: int | None = None,
+                 memory_mb: int | None = None):
         super().__init__(descriptor, list(sources))
         self.dataset = dataset
         self.pool = WorkerPool(lambda ctx, req: _run_on_rdflib(ctx, req), init=lambda: dataset,
