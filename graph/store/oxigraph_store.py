@@ -162,16 +162,30 @@ class OxigraphStore(Store):
 
     # -- primitives ----------------------------------------------------------------------------
 
+    def _pattern(self, s, p, o):
+        """The pattern as Oxigraph terms; None when a term cannot be in any graph (an IRI that is
+        not one, such as ``<>`` from a link: Oxigraph refuses to build it, so nothing matches)."""
+        try:
+            return to_ox(s), to_ox(p), to_ox(o)
+        except (ValueError, TypeError):
+            return None
+
     def triples(self, s=None, p=None, o=None) -> Iterator[tuple]:
         seen = set()
-        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+        pattern = self._pattern(s, p, o)
+        if pattern is None:
+            return
+        for q in self._store.quads_for_pattern(*pattern, None):
             triple = (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
             if triple not in seen:
                 seen.add(triple)
                 yield triple
 
     def quads(self, s=None, p=None, o=None) -> Iterator[tuple]:
-        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+        pattern = self._pattern(s, p, o)
+        if pattern is None:
+            return
+        for q in self._store.quads_for_pattern(*pattern, None):
             yield (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),
                    from_ox(q.graph_name))
 
