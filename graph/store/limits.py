@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from graph.errors import DataLoadError
 
-__all__ = ["Setting", "SETTINGS", "setting", "how_to_change", "MAX_TIMEOUT"]
+__all__ = ["Setting", "SETTINGS", "setting", "how_to_change", "markdown_table", "FIXED",
+           "MAX_TIMEOUT"]
 
 #: The longest time limit any query may ask for (seconds): a hard ceiling, not configurable, so
 #: that a typo such as ``--timeout 1e308`` is refused rather than taken to mean "never stop".
@@ -77,7 +78,7 @@ SETTINGS: dict[str, Setting] = {s.key: s for s in (
             "memory kept for queries checked lately (their tokens), least recently used "
             "evicted first; 0 keeps none"),
     Setting("max_file_mb", "CAUSEMAP_MAX_FILE_MB", 1024, 1, 1_048_576, "MiB",
-            "largest RDF file `--data`, `CAUSEMAP_DATA`, `causemap load` and `import-hpo` read "
+            "largest RDF file `--data`, `CAUSEMAP_DATA` and `causemap load` read "
             "(the full HPO graph as N-Quads is 461 MB)"),
     Setting("parse_seconds", "CAUSEMAP_PARSE_SECONDS", 15, 1, 86400, "s",
             "time to parse one file, plus one second per 5 MB of it (the 461 MB HPO file gets "
@@ -119,3 +120,33 @@ def setting(key: str) -> float | int:
 def how_to_change(key: str) -> str:
     """The environment variable that changes ``key`` (for messages that say a limit bit)."""
     return SETTINGS[key].env
+
+
+#: Bounds that are not settings (fixed in code): name, value, what it bounds.
+FIXED = (
+    ("longest query", "100,000 characters", "`graph.query.guard.MAX_QUERY_LENGTH`; longer is "
+     "refused before anything runs"),
+    ("deepest query nesting", "256 brackets", "`graph.query.guard.MAX_NESTING`; deeper would "
+     "exhaust the parser's stack"),
+    ("longest time limit", f"{MAX_TIMEOUT:g} s", "`--timeout` or `timeout=` above it (`inf`, "
+     "`1e308`) or not a positive number (`nan`) is refused"),
+    ("entity expansion in RDF/XML", "1 MiB or 10 × the file", "plain-text `<!ENTITY>` "
+     "abbreviations only; entities defined through entities, external entities, external DTDs "
+     "and parameter entities are refused"),
+    ("JSON-LD contexts", "inline only", "a `@context` given as a URL, a `file:` IRI or a path "
+     "is never fetched or read: the file is refused"),
+    ("whole-graph copies", "500,000 triples", "`graph.store.base.WHOLE_GRAPH_LIMIT`: SHACL "
+     "validation and exports of bigger stores are refused (query them instead)"),
+)
+
+
+def markdown_table() -> str:
+    """The table of :data:`SETTINGS` as ``docs/limits.md`` shows it (``tests/test_limits.py``
+    checks that the page holds exactly this)."""
+    lines = ["| variable | default | range | what it bounds |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS.values():
+        def shown(x: float) -> str:
+            return f"{int(x):,}" if x == int(x) else f"{x:g}"
+        lines.append(f"| `{s.env}` | {shown(s.default)} {s.unit} | {shown(s.low)} – "
+                     f"{shown(s.high)} | {s.bounds} |")
+    return "\n".join(lines) + "\n"
