@@ -35,8 +35,11 @@ from graph.store.files import FORMATS, check_rdf_xml, parse_failure
 NET_LOG = Path(os.environ.get("TMPDIR", "/tmp")) / f"causemap-fuzz-net-{os.getpid()}.log"
 
 
+_WATCHING = [False]  # on while this module's tests run (the hook stays for the whole session)
+
+
 def _watch_connections(event: str, args) -> None:
-    if event == "socket.connect":
+    if event == "socket.connect" and _WATCHING[0]:
         sock, address = args
         if getattr(sock, "family", None) != socket.AF_UNIX:
             fd = os.open(NET_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -44,7 +47,6 @@ def _watch_connections(event: str, args) -> None:
             os.close(fd)
 
 
-NET_LOG.unlink(missing_ok=True)
 sys.addaudithook(_watch_connections)  # audit hooks cannot be removed: it only ever writes a log
 
 FAST = settings(max_examples=150, deadline=1000, suppress_health_check=[HealthCheck.too_slow])
@@ -52,8 +54,8 @@ SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 
 @pytest.fixture(scope="module")
-def fuzz_kg():
-    """A store made after the audit hook, so its workers watch their connections too."""
+def fuzz_kg(no_connections):
+    """A store made while the hook watches, so its workers watch their connections too."""
     from graph.store.oxigraph_store import OxigraphStore
     kg = OxigraphStore.from_files()
     yield kg
@@ -62,7 +64,10 @@ def fuzz_kg():
 
 @pytest.fixture(scope="module", autouse=True)
 def no_connections():
+    NET_LOG.unlink(missing_ok=True)
+    _WATCHING[0] = True
     yield
+    _WATCHING[0] = False
     log = NET_LOG.read_text() if NET_LOG.exists() else ""
     NET_LOG.unlink(missing_ok=True)
     assert log == "", f"outbound connections during fuzzing:\n{log}"
