@@ -53,7 +53,8 @@ def query(
                                               "or xml (SPARQL results); turtle, nt, json-ld, xml "
                                               "(RDF/XML), trig or nquads for CONSTRUCT/DESCRIBE."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file."),
-    timeout: float = typer.Option(10.0, help="Stop the query after this many seconds."),
+    timeout: Optional[float] = typer.Option(None, help="Stop the query after this many seconds "
+                                            "(default CAUSEMAP_QUERY_SECONDS, 10)."),
     limit: int = typer.Option(5000, help="Cap on rows (or triples) returned; reported as truncation."),
     list_: bool = typer.Option(False, "--list", help="List the named queries and their questions."),
 ) -> None:
@@ -72,7 +73,7 @@ def query(
         raise BadInput("give exactly one of: query text, --file FILE, --named NAME")
     if param and not named:
         raise BadInput("--param only goes with --named")
-    if timeout <= 0 or limit <= 0:
+    if (timeout is not None and not timeout > 0) or limit <= 0:
         raise BadInput("--timeout and --limit must be positive")
     kg = state.kg()
     if named:

@@ -29,10 +29,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.errors import QueryRejected, QuerySyntaxError
+from graph.query.cache import ByteBoundedCache
 from graph.query.lexer import Token, line_col, tokens, unescape
 
 __all__ = ["Screened", "screen", "QUERY_KINDS", "MAX_QUERY_LENGTH", "MAX_NESTING",
-           "UPDATE_WORDS"]
+           "UPDATE_WORDS", "SCREENED", "screened_size"]
 
 #: The query forms the guarded entry point runs.
 QUERY_KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -201,8 +202,29 @@ def _where_offset(kind: str, toks: list[Token], after: int) -> int | None:
     return None
 
 
+def _cache_budget() -> int:
+    from graph.store.limits import setting
+    return setting("parse_cache_mb") * 1024 * 1024
+
+
+#: Queries screened lately (the pages run the same few queries again and again), bounded in
+#: bytes by ``CAUSEMAP_PARSE_CACHE_MB``, not in entries: 128 queries of 100,000 characters would
+#: otherwise pin about 400 MB of tokens.
+SCREENED = ByteBoundedCache(_cache_budget)
+
+
+def screened_size(screened: Screened) -> int:
+    """An estimate of the bytes a :class:`Screened` holds (measured with tracemalloc: about 180
+    bytes per token, plus the text and its variables)."""
+    return 256 + 2 * len(screened.text) + 200 * len(screened.tokens) + \
+        120 * len(screened.first_use)
+
+
 def screen(text: str) -> Screened:
     """Refuse what Causemap never runs, and learn what the runner and the messages need.
+
+    A query screened lately is answered from :data:`SCREENED`; a refused one is screened again
+    each time (refusals are cheap and not worth keeping).
 
     Raises
     ------
@@ -214,6 +236,16 @@ def screen(text: str) -> Screened:
     """
     if not isinstance(text, str):
         raise TypeError(f"query text must be a str, not {type(text).__name__}")
+    if type(text) is not str:  # a str subclass may compare equal to another text
+        text = str.__str__(text)
+    found = SCREENED.get(text)
+    if found is None:
+        found = _screen(text)
+        SCREENED.put(text, found, screened_size(found))
+    return found
+
+
+def _screen(text: str) -> Screened:
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryRejected(f"the query is {len(text):,} characters long; the limit is "
                             f"{MAX_QUERY_LENGTH:,}")

@@ -40,14 +40,16 @@ from graph.query.diagnostics import explain
 from graph.query.lexer import line_col, offset_of
 from graph.query.guard import Screened, screen
 from graph.store.base import Limits, Payload, QueryRequest
+from graph.store.limits import MAX_TIMEOUT, setting
 from graph.store.terms import LazyRows, to_nt
 
 __all__ = ["QueryResult", "QueryInfo", "run_query", "check_query", "MAX_TIMEOUT"]
 
-#: The longest time limit a query may ask for (seconds).
-MAX_TIMEOUT = 3600.0
-#: Unused-variable hints are fuzzy-matched only for queries with at most this many variables.
+#: Unused-variable hints are fuzzy-matched only for queries with at most this many variables,
+#: and only between names of at most this many characters: difflib is quadratic in both (6,000
+#: variables once took 220 s after the query had answered).
 _HINT_VARIABLES = 200
+_HINT_NAME_LENGTH = 40
 
 
 @dataclass
@@ -141,14 +143,19 @@ class QueryInfo:
     warnings: list[str]
 
 
-def _check_limits(timeout, max_rows, max_triples) -> None:
+def _check_limits(timeout, max_rows, max_triples) -> tuple[float, int, int]:
+    """The limits of one query: the ones given, checked, else the settings in force."""
+    timeout = setting("query_seconds") if timeout is None else timeout
+    max_rows = setting("max_rows") if max_rows is None else max_rows
+    max_triples = setting("max_triples") if max_triples is None else max_triples
     for name, value in (("timeout", timeout), ("max_rows", max_rows),
                         ("max_triples", max_triples)):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or \
                 not math.isfinite(value) or not value > 0:
-            raise QueryError(f"{name} must be a positive number, not {value!r}")
+            raise QueryError(f"{name} must be a positive number, not {str(value)[:40]}")
     if timeout > MAX_TIMEOUT:
         raise QueryError(f"timeout must be at most {MAX_TIMEOUT:g} seconds, not {timeout:g}")
+    return float(timeout), int(max_rows), int(max_triples)
 
 
 def _check_bindings(screened: Screened, bindings: Mapping[str, Identifier] | None) -> dict:
@@ -182,11 +189,13 @@ def _with_values(screened: Screened, bindings: dict) -> tuple[str, int, int]:
 
 def _warnings(screened: Screened, bindings: Mapping) -> list[str]:
     out = []
-    others = sorted(screened.mentioned) if len(screened.mentioned) <= _HINT_VARIABLES else []
+    others = [v for v in sorted(screened.mentioned) if len(v) <= _HINT_NAME_LENGTH] \
+        if len(screened.mentioned) <= _HINT_VARIABLES else []
     for name in screened.unused[:20]:
         if name in bindings:
             continue
-        close = difflib.get_close_matches(name, [v for v in others if v != name], n=1)
+        close = difflib.get_close_matches(name, [v for v in others if v != name], n=1) \
+            if len(name) <= _HINT_NAME_LENGTH else []
         out.append(f"?{name} is selected but never used in the query, so its column stays empty"
                    + (f" (did you mean ?{close[0]}?)" if close else ""))
     if len(screened.unused) > 20:
@@ -242,7 +251,7 @@ def _parse_checker():
 
 
 def check_query(text: str, *, prefixes: bool = True, kg: Any = None,
-                timeout: float = 10.0) -> QueryInfo:
+                timeout: float | None = None) -> QueryInfo:
     """Parse and vet a query without running it; raise what :func:`run_query` would raise.
 
     Parameters
@@ -253,6 +262,8 @@ def check_query(text: str, *, prefixes: bool = True, kg: Any = None,
         Declare the project prefixes (:data:`graph.namespace.PREFIXES`) for the query.
     kg : Store, optional
         Check with this store's workers (else a small parse-only pool of this process).
+    timeout : float, optional
+        Seconds for the check (default ``CAUSEMAP_QUERY_SECONDS``, see :mod:`graph.store.limits`).
 
     Raises
     ------
@@ -274,7 +285,7 @@ def check_query(text: str, *, prefixes: bool = True, kg: Any = None,
     ...     print(err.line, err.column, err.token, "|", err.hint)
     1 27 ?x | is a '.' missing between two triple patterns before it?
     """
-    _check_limits(timeout, 1, 1)
+    timeout, _, _ = _check_limits(timeout, 1, 1)
     screened, _, request, shift = _request(text, prefixes, None, Limits(timeout=timeout), True)
     if kg is not None:
         payload = kg.execute(request)
@@ -288,8 +299,8 @@ def check_query(text: str, *, prefixes: bool = True, kg: Any = None,
 
 
 def run_query(kg: Any, text: str, *, bindings: Mapping[str, Identifier] | None = None,
-              timeout: float = 10.0, max_rows: int = 5000, max_triples: int = 20000,
-              prefixes: bool = True) -> QueryResult:
+              timeout: float | None = None, max_rows: int | None = None,
+              max_triples: int | None = None, prefixes: bool = True) -> QueryResult:
     """Run one read-only SPARQL query under a time limit and result caps.
 
     Parameters
@@ -301,12 +312,14 @@ def run_query(kg: Any, text: str, *, bindings: Mapping[str, Identifier] | None =
     bindings : dict of str to rdflib term, optional
         Values of query variables (names with or without ``?``), joined at the start of the
         WHERE clause. Every name must be a variable the query uses.
-    timeout : float, default 10
-        Seconds for parsing and evaluation together, at most :data:`MAX_TIMEOUT`.
-    max_rows : int, default 5000
-        SELECT rows kept; more set ``truncated``.
-    max_triples : int, default 20000
-        CONSTRUCT/DESCRIBE triples kept; more set ``truncated``.
+    timeout : float, optional
+        Seconds for parsing and evaluation together, at most :data:`MAX_TIMEOUT` (default
+        ``CAUSEMAP_QUERY_SECONDS``, 10; every default is a setting of :mod:`graph.store.limits`).
+    max_rows : int, optional
+        SELECT rows kept; more set ``truncated`` (default ``CAUSEMAP_MAX_ROWS``, 5000).
+    max_triples : int, optional
+        CONSTRUCT/DESCRIBE triples kept; more set ``truncated`` (default
+        ``CAUSEMAP_MAX_TRIPLES``, 20000).
     prefixes : bool, default True
         Declare the project prefixes for the query; its own PREFIX lines may redeclare them.
 
@@ -339,8 +352,8 @@ def run_query(kg: Any, text: str, *, bindings: Mapping[str, Identifier] | None =
     graph.errors.QueryRejected: INSERT DATA is an update; Causemap only reads the graph ...
     """
     started = time.perf_counter()
-    _check_limits(timeout, max_rows, max_triples)
-    limits = Limits(timeout=float(timeout), max_rows=int(max_rows), max_triples=int(max_triples))
+    timeout, max_rows, max_triples = _check_limits(timeout, max_rows, max_triples)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_triples=max_triples)
     screened, checked, request, shift = _request(text, prefixes, bindings, limits, False)
     payload = kg.execute(request)
     if payload.error:

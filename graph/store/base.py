@@ -65,6 +65,8 @@ class Source:
 class Limits:
     """The bounds of one user query. Every one of them is shown to the user when it bites.
 
+    An attribute not given is the setting in force (:mod:`graph.store.limits`).
+
     Attributes
     ----------
     timeout : float
@@ -79,12 +81,19 @@ class Limits:
         Memory a query may take beyond the loaded data, in MiB.
     """
 
-    timeout: float = 10.0
-    max_rows: int = 5000
-    max_triples: int = 20000
-    max_cell_bytes: int = 1_000_000
-    max_result_bytes: int = 32_000_000
-    memory_mb: int = 512
+    timeout: float = field(default_factory=lambda: _setting("query_seconds"))
+    max_rows: int = field(default_factory=lambda: _setting("max_rows"))
+    max_triples: int = field(default_factory=lambda: _setting("max_triples"))
+    max_cell_bytes: int = field(default_factory=lambda: _setting("max_cell_bytes"))
+    max_result_bytes: int = field(default_factory=lambda: _setting("max_result_bytes"))
+    memory_mb: int = field(default_factory=lambda: _setting("query_memory_mb"))
+
+
+def _setting(key: str):
+    # Each default is read from graph.store.limits when a Limits is made: the environment of the
+    # moment (CAUSEMAP_MAX_CELL_BYTES …) applies to the next query.
+    from graph.store.limits import setting
+    return setting(key)
 
 
 DEFAULT_LIMITS = Limits()

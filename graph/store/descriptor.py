@@ -55,23 +55,11 @@ def parse_descriptor(descriptor: str) -> tuple[str, str]:
     return scheme, rest
 
 
-def _int_env(name: str, default: int, low: int, high: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise DataLoadError(f"{name} must be a whole number, not '{raw[:40]}'") from None
-    if not low <= value <= high:
-        raise DataLoadError(f"{name} must be between {low} and {high}, not {value}")
-    return value
-
-
 def store_options() -> dict:
-    """Worker count and memory cap from the environment (validated)."""
-    return {"workers": _int_env("CAUSEMAP_QUERY_WORKERS", 3, 1, 64),
-            "memory_mb": _int_env("CAUSEMAP_QUERY_MEMORY_MB", 512, 64, 65536)}
+    """Worker count and memory cap from the environment (validated, see
+    :mod:`graph.store.limits`)."""
+    from graph.store.limits import setting
+    return {"workers": setting("query_workers"), "memory_mb": setting("query_memory_mb")}
 
 
 def open_store(descriptor: str | None = None, data: Iterable[str | Path] | None = None):

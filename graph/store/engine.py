@@ -63,9 +63,11 @@ def parse_check(request: QueryRequest) -> Payload | None:
     return Payload(kind=request.kind)
 
 
-def _too_big(what: str, limit: int) -> Payload:
-    return Payload(error=("size", f"{what} is larger than {limit:,} bytes, the limit; select "
-                          "fewer or shorter values", None, None))
+def _too_big(what: str, limits: Limits, key: str) -> Payload:
+    from graph.store.limits import how_to_change
+    limit = getattr(limits, key)
+    return Payload(error=("size", f"{what} is larger than {limit:,} bytes, the limit "
+                          f"({how_to_change(key)}); select fewer or shorter values", None, None))
 
 
 def consume(kind: str, result, limits: Limits, *, encode: Callable = encode_ox,
@@ -92,10 +94,10 @@ def consume(kind: str, result, limits: Limits, *, encode: Callable = encode_ox,
                     continue
                 size = len(value) if value.__class__ is str else len(value[0])
                 if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
-                    return _too_big("a value in the result", limits.max_cell_bytes)
+                    return _too_big("a value in the result", limits, "max_cell_bytes")
                 total += size
             if total > max_chars:
-                return _too_big("the result", limits.max_result_bytes)
+                return _too_big("the result", limits, "max_result_bytes")
             rows.append(row)
         return Payload(kind=kind, variables=list(variables or []), rows=rows, truncated=truncated)
     triples = []
@@ -104,10 +106,10 @@ def consume(kind: str, result, limits: Limits, *, encode: Callable = encode_ox,
         for value in encoded:
             size = len(value) if value.__class__ is str else len(value[0])
             if size > cell_chars and len(_text(value).encode()) > limits.max_cell_bytes:
-                return _too_big("a value in the result", limits.max_cell_bytes)
+                return _too_big("a value in the result", limits, "max_cell_bytes")
             total += size
         if total > limits.max_result_bytes:
-            return _too_big("the result", limits.max_result_bytes)
+            return _too_big("the result", limits, "max_result_bytes")
         triples.append(encoded)
     truncated = len(triples) > limits.max_triples
     return Payload(kind=kind, triples=triples[:limits.max_triples], truncated=truncated)

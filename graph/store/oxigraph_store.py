@@ -29,7 +29,9 @@ from graph.errors import DataLoadError
 from graph.namespace import CM, PREFIXES, entity  # noqa: F401  (CM, entity: doctests)
 from graph.store.base import Payload, QueryRequest, Rows, Source, Store
 from graph.store.engine import QUERY_BASE, decode_payload, run_on_oxigraph
-from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failure, rdf_format
+from graph.store.files import (ONTOLOGY, ONTOLOGY_GRAPH, FileLimits, check_file, data_files,
+                               parse_failure)
+from graph.store.parsing import parse_failure_of, untrusted_quads
 from graph.store.terms import from_ox, to_ox
 from graph.store.workers import WorkerPool
 
@@ -39,20 +41,34 @@ __all__ = ["OxigraphStore", "load_file", "FACTS"]
 FACTS = "store-facts.json"
 
 
-def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False) -> None:
-    """Parse one RDF file into ``store`` (triple formats into ``graph``, default graph if None)."""
-    fmt = rdf_format(path)
+def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False,
+              trusted: bool = False, limits: FileLimits | None = None) -> None:
+    """Parse one RDF file into ``store`` (triple formats into ``graph``, default graph if None).
+
+    Every file is checked first (:func:`~graph.store.files.check_file`: a regular file within the
+    size cap). An untrusted one — any file but the bundled data and the ontology — is parsed in a
+    child process under the parse time limit and a memory cap (:mod:`graph.store.parsing`); a
+    load is transactional, so a refused file leaves the store as it was.
+    """
+    checked = check_file(path, limits)
+    fmt = checked.fmt
     kind = getattr(ox.RdfFormat, fmt.oxigraph)
     target = None if fmt.quads else (to_ox(graph) if graph is not None else ox.DefaultGraph())
-    try:
-        if bulk:
-            store.bulk_load(path=str(path), format=kind, base_iri=path.resolve().as_uri(),
-                            to_graph=target)
-        else:
-            store.load(path=str(path), format=kind, base_iri=path.resolve().as_uri(),
-                       to_graph=target)
-    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
-        raise parse_failure(path, fmt, exc) from None
+    put = store.bulk_load if bulk else store.load
+    if trusted:
+        try:
+            put(path=str(path), format=kind, base_iri=checked.base_iri, to_graph=target)
+        except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+            raise parse_failure(path, fmt, exc) from None
+        return
+    # The child writes N-Quads; a triple format's statements are all in the default graph, so
+    # they are read as N-Triples lines, which puts them in ``target``.
+    stream_format = ox.RdfFormat.N_QUADS if fmt.quads else ox.RdfFormat.N_TRIPLES
+    with untrusted_quads(checked, limits) as stream:
+        try:
+            put(input=stream, format=stream_format, to_graph=target)
+        except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+            raise parse_failure_of(checked, exc) from None
 
 
 def _worker_store(path: str | None, store: ox.Store | None):
@@ -71,7 +87,8 @@ class OxigraphStore(Store):
     scheme = "oxigraph"
 
     def __init__(self, store: ox.Store, descriptor: str, sources: Iterable[Source] = (), *,
-                 path: str | None = None, workers: int = 3, memory_mb: int = 512):
+                 path: str | None = None, workers: int | None = None,
+                 memory_mb: int | None = None):
         super().__init__(descriptor, list(sources))
         self._store = store
         self.path = path
@@ -90,9 +107,9 @@ class OxigraphStore(Store):
         """Load RDF files (the bundled data when ``paths`` is None) into a new in-memory store."""
         files = data_files(paths)
         store = ox.Store()
-        load_file(store, ONTOLOGY, graph=ONTOLOGY_GRAPH)
+        load_file(store, ONTOLOGY, graph=ONTOLOGY_GRAPH, trusted=True)
         for path in files:
-            load_file(store, path)
+            load_file(store, path, trusted=paths is None)
         kind = "bundled" if paths is None else "file"
         sources = [Source("file", str(ONTOLOGY))] + [Source(kind, str(p)) for p in files]
         return cls(store, "oxigraph:", sources, **options)
@@ -145,16 +162,30 @@ class OxigraphStore(Store):
 
     # -- primitives ----------------------------------------------------------------------------
 
+    def _pattern(self, s, p, o):
+        """The pattern as Oxigraph terms; None when a term cannot be in any graph (an IRI that is
+        not one, such as ``<>`` from a link: Oxigraph refuses to build it, so nothing matches)."""
+        try:
+            return to_ox(s), to_ox(p), to_ox(o)
+        except (ValueError, TypeError):
+            return None
+
     def triples(self, s=None, p=None, o=None) -> Iterator[tuple]:
         seen = set()
-        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+        pattern = self._pattern(s, p, o)
+        if pattern is None:
+            return
+        for q in self._store.quads_for_pattern(*pattern, None):
             triple = (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object))
             if triple not in seen:
                 seen.add(triple)
                 yield triple
 
     def quads(self, s=None, p=None, o=None) -> Iterator[tuple]:
-        for q in self._store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), None):
+        pattern = self._pattern(s, p, o)
+        if pattern is None:
+            return
+        for q in self._store.quads_for_pattern(*pattern, None):
             yield (from_ox(q.subject), from_ox(q.predicate), from_ox(q.object),
                    from_ox(q.graph_name))
 

@@ -15,16 +15,21 @@ Examples
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
+import pyoxigraph as ox
 from rdflib import Dataset, URIRef
 
 from graph.namespace import CM, PREFIXES, entity  # noqa: F401  (entity: doctest)
 from graph.store.base import Payload, QueryRequest, Rows, Source, Store
 from graph.store.engine import QUERY_BASE, consume, decode_payload, parse_check
-from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, data_files, parse_failure, rdf_format
+from graph.store.files import ONTOLOGY, ONTOLOGY_GRAPH, FileLimits, check_file, data_files, parse_failure
+from graph.store.parsing import read_quads
+from graph.store.terms import from_ox
 from graph.store.offline import forbid_network
 from graph.store.terms import encode_rdflib
 from graph.store.workers import WorkerPool
@@ -39,17 +44,56 @@ PARSER_LOCK = threading.Lock()
 _DEFAULT = URIRef("urn:x-rdflib:default")
 
 
-def read_into(ds: Dataset, path: Path, graph_name: URIRef | None = None) -> None:
-    """Parse one file into ``ds`` with rdflib; network fetches stay forbidden."""
-    fmt = rdf_format(path)
+def read_into(ds: Dataset, path: Path, graph_name: URIRef | None = None, *,
+              trusted: bool = False, limits: FileLimits | None = None) -> None:
+    """Parse one file into ``ds`` (triple formats into ``graph_name``, else the default graph).
+
+    The file is checked and parsed as for the Oxigraph backend (:func:`graph.store.files
+    .check_file`; untrusted files in a bounded child process, :mod:`graph.store.parsing`), by
+    Oxigraph's parser: both backends accept and refuse the same files, and rdflib's own parsers,
+    which read JSON-LD contexts from the disk and the network, never see a user's file. The
+    statements are added only once the whole file has parsed.
+    """
+    checked = check_file(path, limits)
+    fmt = checked.fmt
     try:
-        if fmt.quads and fmt.name != "json-ld":
-            ds.parse(path, format=fmt.rdflib)
+        if trusted:
+            quads = list(ox.parse(path=str(path), format=getattr(ox.RdfFormat, fmt.oxigraph),
+                                  base_iri=checked.base_iri, rename_blank_nodes=True))
         else:
-            target = ds.graph(graph_name) if graph_name is not None else ds.default_graph
-            target.parse(path, format=fmt.rdflib)
-    except Exception as exc:  # rdflib's parsers raise many unrelated types
+            quads = list(read_quads(checked, limits))
+    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
         raise parse_failure(path, fmt, exc) from None
+    default = ds.graph(graph_name) if graph_name is not None else ds.default_graph
+    graphs: dict = {}
+    for q in quads:
+        name = q.graph_name
+        if isinstance(name, ox.DefaultGraph):
+            target = default
+        else:
+            target = graphs.get(name)
+            if target is None:
+                target = graphs[name] = ds.graph(from_ox(name))
+        target.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+
+
+_DESCRIBE_STAR = re.compile(r"\bDESCRIBE\s+\*", re.I)
+
+
+def _describe_star(request: QueryRequest) -> QueryRequest | None:
+    """``DESCRIBE *`` as ``DESCRIBE ?a ?b …`` (rdflib's algebra fails on the star: "'NoneType'
+    object is not iterable"); the variables in scope are the ones Oxigraph gives ``SELECT *``
+    over the same pattern. None when that cannot be worked out (or nothing is in scope)."""
+    m = _DESCRIBE_STAR.search(request.text)
+    if m is None:
+        return None
+    as_select = replace(request, text=request.text[:m.start()] + "SELECT *" +
+                        request.text[m.end():], kind="SELECT", check_only=True)
+    names = parse_check(as_select).variables if not parse_check(as_select).error else []
+    if not names:
+        return None
+    listed = "DESCRIBE " + " ".join(f"?{v}" for v in names)
+    return replace(request, text=request.text[:m.start()] + listed + request.text[m.end():])
 
 
 def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
@@ -57,6 +101,8 @@ def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
     if checked.error or request.check_only:
         return checked
     forbid_network()
+    if request.kind == "DESCRIBE":
+        request = _describe_star(request) or request
     try:
         with PARSER_LOCK:
             from rdflib.plugins.sparql import prepareQuery
@@ -72,6 +118,8 @@ def _run_on_rdflib(dataset: Dataset, request: QueryRequest) -> Payload:
         return consume(request.kind, iter(result.graph), request.limits, encode=encode_rdflib)
     except RecursionError:
         return Payload(error=("failed", "the query is nested too deeply to run", None, None))
+    except MemoryError:
+        raise  # the worker reports the memory cap
     except Exception as exc:  # rdflib's evaluation raises many unrelated types
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
         return Payload(error=("failed", f"rdflib could not run it: {reason}", None, None))
@@ -83,7 +131,8 @@ class RdflibStore(Store):
     scheme = "rdflib"
 
     def __init__(self, dataset: Dataset, descriptor: str = "rdflib:",
-                 sources: Iterable[Source] = (), *, workers: int = 3, memory_mb: int = 512):
+                 sources: Iterable[Source] = (), *, workers: int | None = None,
+                 memory_mb: int | None = None):
         super().__init__(descriptor, list(sources))
         self.dataset = dataset
         self.pool = WorkerPool(lambda ctx, req: _run_on_rdflib(ctx, req), init=lambda: dataset,
@@ -95,9 +144,9 @@ class RdflibStore(Store):
         forbid_network()
         files = data_files(paths)
         ds = Dataset(default_union=True)
-        read_into(ds, ONTOLOGY, ONTOLOGY_GRAPH)
+        read_into(ds, ONTOLOGY, ONTOLOGY_GRAPH, trusted=True)
         for path in files:
-            read_into(ds, path)
+            read_into(ds, path, trusted=paths is None)
         ds.bind("cm", PREFIXES["cm"], override=True)
         kind = "bundled" if paths is None else "file"
         sources = [Source("file", str(ONTOLOGY))] + [Source(kind, str(p)) for p in files]

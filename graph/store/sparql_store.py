@@ -158,7 +158,7 @@ class SparqlStore(Store):
 
     scheme = "sparql"
 
-    def __init__(self, url: str, *, workers: int = 3, memory_mb: int = 512,
+    def __init__(self, url: str, *, workers: int | None = None, memory_mb: int | None = None,
                  timeout: float = 30.0):
         super().__init__(f"sparql:{url}", [Source("endpoint", url)])
         self.endpoint = Endpoint(url)

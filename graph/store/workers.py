@@ -8,9 +8,14 @@ inherits a lock that another thread of the app held. Each worker caps its own ad
 (``RLIMIT_AS``: what it had at birth plus ``memory_mb``), so a query that needs more memory fails in
 that worker alone, with "the query needed more than N MB" — never the server.
 
-The pool holds at most ``size`` workers (the per-process cap on concurrent queries); a caller that
-finds them all busy waits up to ``queue_wait`` seconds, then gets :class:`QueryBusy`. A worker that
-timed out or died is replaced. Workers and the zygote die with the process that made them, ignore Ctrl+C (the parent handles it), and write nothing to the terminal.
+The pool holds at most ``size`` workers (``CAUSEMAP_QUERY_WORKERS``, the cap on concurrent queries
+of one store), and all the pools of one process together run at most ``CAUSEMAP_PROCESS_QUERIES``
+queries at once (an app whose users upload their own graphs has one store per upload: this bounds
+them all, and with the memory cap per worker, the process's memory). A caller that finds no free
+worker or no free slot waits up to ``queue_wait`` seconds (``CAUSEMAP_QUERY_QUEUE_SECONDS``), then
+gets :class:`QueryBusy` ("busy, try again"). A worker that timed out or died is replaced. Workers
+and the zygote die with the process that made them, ignore Ctrl+C (the parent handles it), and
+write nothing to the terminal.
 """
 
 from __future__ import annotations
@@ -28,8 +33,40 @@ from multiprocessing.reduction import recv_handle, send_handle
 from typing import Any, Callable
 
 from graph.errors import QueryBusy, QueryError, QueryMemoryError, QueryTimeout
+from graph.store.limits import how_to_change, setting
 
-__all__ = ["WorkerPool"]
+__all__ = ["WorkerPool", "ProcessSlots", "PROCESS_SLOTS"]
+
+
+class ProcessSlots:
+    """The cap on queries running at once in this process, over every pool (a counter, not a
+    semaphore, so that a changed ``CAUSEMAP_PROCESS_QUERIES`` applies to the next query)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self.busy = 0
+
+    def acquire(self, wait: float) -> None:
+        """Take a slot within ``wait`` seconds, else raise :class:`QueryBusy`."""
+        deadline = time.monotonic() + wait
+        with self._cond:
+            while self.busy >= setting("process_queries"):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryBusy(
+                        f"all {self.busy} query slots of this process are busy with other queries, "
+                        f"the limit ({how_to_change('process_queries')}); try again in a moment")
+                self._cond.wait(left)
+            self.busy += 1
+
+    def release(self) -> None:
+        with self._cond:
+            self.busy -= 1
+            self._cond.notify()
+
+
+#: The one :class:`ProcessSlots` of this process.
+PROCESS_SLOTS = ProcessSlots()
 
 _PR_SET_PDEATHSIG = 1
 
@@ -168,16 +205,23 @@ class WorkerPool:
     init : callable, optional
         Runs once in each new worker; its return value is the ``context`` (an engine handle that
         must not be shared across a fork, such as an on-disk store opened read-only).
-    size : int
-        Most workers alive at once: the cap on concurrent queries in this process.
-    memory_mb : int
-        Address space a worker may add to what it inherited, in MiB.
-    queue_wait : float
-        Seconds a caller waits for a free worker before :class:`QueryBusy`.
+    size : int, optional
+        Most workers alive at once: the cap on concurrent queries of this pool
+        (default ``CAUSEMAP_QUERY_WORKERS``).
+    memory_mb : int, optional
+        Address space a worker may add to what it inherited, in MiB
+        (default ``CAUSEMAP_QUERY_MEMORY_MB``).
+    queue_wait : float, optional
+        Seconds a caller waits for a free worker before :class:`QueryBusy`
+        (default ``CAUSEMAP_QUERY_QUEUE_SECONDS``).
     """
 
-    def __init__(self, handler: Callable, *, init: Callable | None = None, size: int = 3,
-                 memory_mb: int = 512, queue_wait: float = 5.0):
+    def __init__(self, handler: Callable, *, init: Callable | None = None,
+                 size: int | None = None, memory_mb: int | None = None,
+                 queue_wait: float | None = None):
+        size = setting("query_workers") if size is None else size
+        memory_mb = setting("query_memory_mb") if memory_mb is None else memory_mb
+        queue_wait = setting("queue_seconds") if queue_wait is None else queue_wait
         if size < 1:
             raise ValueError("a pool needs at least one worker")
         self.size, self.memory_mb, self.queue_wait = size, memory_mb, queue_wait
@@ -237,7 +281,7 @@ class WorkerPool:
                 self._alive.remove(worker)
         return self._status(worker.pid)
 
-    def _acquire(self) -> _Worker:
+    def _acquire(self, wait: float) -> _Worker:
         try:
             return self._idle.get_nowait()
         except queue.Empty:
@@ -246,10 +290,11 @@ class WorkerPool:
             if len(self._alive) < self.size:
                 return self._spawn()
         try:
-            return self._idle.get(timeout=self.queue_wait)
+            return self._idle.get(timeout=max(0.0, wait))
         except queue.Empty:
-            raise QueryBusy(f"all {self.size} query workers are busy with other queries; try "
-                            "again in a moment") from None
+            raise QueryBusy(f"all {self.size} query workers are busy with other queries, the "
+                            f"limit ({how_to_change('query_workers')}); try again in a moment") \
+                from None
 
     def run(self, job: Any, timeout: float) -> Any:
         """Send ``job`` to a free worker and return its answer within ``timeout`` seconds.
@@ -263,7 +308,15 @@ class WorkerPool:
         QueryBusy
             Every worker stayed busy for ``queue_wait`` seconds.
         """
-        worker = self._acquire()
+        queued = time.monotonic()
+        PROCESS_SLOTS.acquire(self.queue_wait)
+        try:
+            worker = self._acquire(self.queue_wait - (time.monotonic() - queued))
+            return self._run_on(worker, job, timeout)
+        finally:
+            PROCESS_SLOTS.release()
+
+    def _run_on(self, worker: _Worker, job: Any, timeout: float) -> Any:
         started = time.monotonic()
         try:
             worker.conn.send(job)
@@ -296,13 +349,15 @@ class WorkerPool:
         return result
 
     def _memory_message(self) -> str:
-        return (f"the query needed more than {self.memory_mb} MB of memory, its limit; narrow it "
-                "down (fewer variables in ORDER BY or GROUP BY, a LIMIT, shorter strings)")
+        return (f"the query needed more than {self.memory_mb} MB of memory, its limit "
+                f"({how_to_change('query_memory_mb')}); narrow it down (fewer variables in "
+                "ORDER BY or GROUP BY, a LIMIT, shorter strings)")
 
     def _death_error(self, status: int | None) -> QueryError:
         if status is not None and os.WIFSIGNALED(status) and \
                 os.WTERMSIG(status) in (signal.SIGABRT, signal.SIGSEGV, signal.SIGKILL, signal.SIGBUS):
             return QueryMemoryError(self._memory_message())
         return QueryError("the query process ended without an answer; it may have needed more "
-                          f"memory than its {self.memory_mb} MB limit")
+                          f"memory than its {self.memory_mb} MB limit "
+                          f"({how_to_change('query_memory_mb')})")
 
