@@ -17,34 +17,22 @@ __all__ = ["accessibility_fixes"]
 
 _JS = """
 function fix() {
+  // Every table container is a named, focusable region, whether it scrolls now or not: whether
+  // it scrolls changes with the window and with late layout (fonts), and a region that may
+  // scroll must be reachable by keyboard from the start.
   for (const el of document.querySelectorAll('[data-testid="stTable"] > div')) {
-    if (!el.dataset.cmWatched) {  // a table may start to scroll later (fonts, a narrower window)
-      el.dataset.cmWatched = "true";
-      window.__causemapResize.observe(el);
-    }
-    const scrolls = el.scrollWidth > el.clientWidth + 1;
-    if (scrolls && !el.hasAttribute("tabindex")) {
+    if (!el.hasAttribute("tabindex")) {
       el.tabIndex = 0;
       el.setAttribute("role", "region");
-      el.setAttribute("aria-label", "Table: scroll sideways for more columns");
-      el.dataset.cmScrollFixed = "true";
-    } else if (!scrolls && el.dataset.cmScrollFixed) {
-      el.removeAttribute("tabindex");
-      el.removeAttribute("role");
-      el.removeAttribute("aria-label");
-      delete el.dataset.cmScrollFixed;
+      el.setAttribute("aria-label", "Table (scroll sideways if it is wider than the page)");
     }
   }
 }
 
 export default function () {
   if (!window.__causemapA11y) {
-    let pending = 0;
-    const later = () => { cancelAnimationFrame(pending); pending = requestAnimationFrame(fix); };
-    const observer = new MutationObserver(later);
+    const observer = new MutationObserver(fix);  // at once: a new table is fixed as it appears
     observer.observe(document.body, { childList: true, subtree: true });
-    window.addEventListener("resize", later);
-    window.__causemapResize = new ResizeObserver(later);
     window.__causemapA11y = observer;
   }
   fix();
