@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.ui import entity_url, markdown_text
+from app.ui import code_text, entity_url, markdown_text
 from graph.learn.entities import EntityDetails, Relation
 from graph.learn.explain import capitalise
 from graph.store import Store
@@ -40,7 +40,7 @@ def show_details(kg: Store, d: EntityDetails, *, heading_level: int = 2,
     """Render an entity's details."""
     title = markdown_text(capitalise(d.label))
     st.markdown(f"{'#' * heading_level} {title}")
-    st.caption(f"{d.cls_label} · `{d.curie}`")
+    st.caption(f"{markdown_text(d.cls_label)} · {code_text(d.curie)}")
     if d.synonyms:
         st.markdown("**Also called:** " + ", ".join(markdown_text(s) for s in d.synonyms))
     if d.definition:

@@ -242,6 +242,6 @@ def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, 
     text = (f"Showing {n} of {of}{shown.total} {'entity' if shown.total == 1 else 'entities'} "
             f"and {m} {'relation' if m == 1 else 'relations'}: {where}"
             + (f", with the neighbours of {grown}" if grown else "") + ".")
-    filters = [f"classes: {', '.join(labels[c] for c in v.classes)}"] if v.classes else []
-    filters += [f"relations: {', '.join(labels[r] for r in v.relations)}"] if v.relations else []
+    filters = [f"classes: {markdown_text(', '.join(labels[c] for c in v.classes))}"] if v.classes else []
+    filters += [f"relations: {markdown_text(', '.join(labels[r] for r in v.relations))}"] if v.relations else []
     return text, ("Filtered to " + "; ".join(filters) + ".") if filters else ""

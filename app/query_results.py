@@ -20,7 +20,7 @@ import streamlit as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 from app.network_component import network
-from app.ui import entity_url, markdown_text
+from app.ui import code_text, entity_url, markdown_text
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.view.network import bounded_view
@@ -222,7 +222,7 @@ def _show_error(outcome: dict) -> None:
         if line and column and outcome.get("where") == "query" and 0 < line <= len(lines):
             st.code(f"{line:>4} | {lines[line - 1]}\n       {' ' * (column - 1)}^", language=None)
         if outcome.get("token") and outcome["token"] not in outcome["problem"]:
-            st.markdown(f"Near: `{outcome['token'].replace('`', '')}`")
+            st.markdown(f"Near: {code_text(outcome['token'])}")
         if outcome.get("hint"):
             st.info(f"**Hint:** {markdown_text(capitalise(outcome['hint']))}",
                     icon=":material/lightbulb:")

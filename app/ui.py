@@ -6,6 +6,7 @@ data-derived string ever reaches ``unsafe_allow_html``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import streamlit as st
@@ -16,7 +17,7 @@ from graph.namespace import curie
 from graph.store import Store
 
 __all__ = ["DISCLAIMER", "disclaimer", "entity_picker", "entities_picker", "entity_url",
-           "explore_url", "markdown_text", "entities_from_param", "entity_from_param",
+           "explore_url", "markdown_text", "code_text", "entities_from_param", "entity_from_param",
            "int_from_param", "legend_markdown", "GLOBAL_CSS", "url_changed", "write_url"]
 
 DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms relate. "
@@ -76,10 +77,54 @@ def entity_url(iri: str) -> str:
     return f"/entity?entity={quote(curie(str(iri)), safe=':')}"
 
 
-def markdown_text(text: str) -> str:
-    """Escape Markdown in data text so that it shows literally in st.markdown/st.write."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + c if c in specials else c for c in text)
+#: Characters that are not text: C0 controls but newline and tab, DEL, C1 controls, and the
+#: Unicode format characters that reorder or hide text (bidirectional overrides and isolates,
+#: zero-width joiners, the byte-order mark): a label could otherwise disguise what a link says.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2069\ufeff]")
+#: The ASCII punctuation that starts or closes something in Markdown, GitHub's autolinks
+#: (``http:``, ``www.``, ``@``), HTML and entities (``<``, ``&``), KaTeX (``$``) or Streamlit's
+#: directives (``:red[…]``, ``:material/…:``). CommonMark lets any ASCII punctuation be escaped
+#: with a backslash; the rest (``, ; ? ' " % /``) starts nothing and is left readable.
+_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:@&=^]")
+
+
+def markdown_text(text: object, limit: int | None = None) -> str:
+    r"""Text from a user or the data, made safe for anything Streamlit renders as Markdown.
+
+    The one escaping helper of the app: every message that quotes user input, a URL parameter, a
+    file name or the data goes through it before ``st.markdown``, ``st.write``, ``st.error``,
+    ``st.warning``, ``st.info``, ``st.success``, ``st.caption``, ``st.toast``, ``help=``
+    tooltips, widget labels and ``st.table`` cells (all Markdown). Every ASCII punctuation
+    character is backslash-escaped, control and invisible format characters become spaces, and
+    ``limit`` cuts the text to that many characters (with "…"), so a huge value cannot flood a
+    message. Never for plain-text places (``st.code``, ``st.dataframe``, ``format_func``
+    options), which would show the backslashes.
+
+    >>> markdown_text("![i](http://host/x)")
+    '\\!\\[i\\]\\(http\\://host/x\\)'
+    >>> markdown_text("a\x00b\u202ec", limit=2)
+    'a…'
+    """
+    text = _NOT_TEXT.sub(" ", str(text))
+    if limit is not None and len(text) > limit:
+        text = text[:max(limit - 1, 0)] + "…"
+    return _PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
+
+
+def code_text(text: object, limit: int | None = 200) -> str:
+    """Text from a user or the data as inline code (``st.markdown(f"Near: {code_text(t)}")``).
+
+    Inside a code span Markdown is not read; the span's own delimiter (a backtick) and line
+    breaks are what could end it, so they are taken out.
+
+    >>> code_text("a`b")
+    '`a b`'
+    """
+    text = _NOT_TEXT.sub(" ", str(text)).replace("`", " ").replace("\n", " ").replace("\r", " ")
+    if limit is not None and len(text) > limit:
+        text = text[:max(limit - 1, 0)] + "…"
+    return f"` {text} `" if text.startswith(" ") or text.endswith(" ") else f"`{text or ' '}`"
 
 
 def entities_from_param(kg: Store, name: str, classes=None, *, allowed=None,

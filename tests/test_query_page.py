@@ -261,7 +261,7 @@ def test_labels_from_data_are_escaped(tmp_path, monkeypatch):
     app = AppTest.from_file(PAGE, default_timeout=60).run()
     run_text(app, "SELECT ?x ?l WHERE { ?x a cm:Condition ; rdfs:label ?l }")
     cell = result_table(app)["?x"].iloc[0]
-    assert cell == (r"[\*\*bold\*\* \[click\]\(javascript:alert\(1\)\)]"
+    assert cell == (r"[\*\*bold\*\* \[click\]\(javascript\:alert\(1\)\)]"
                     "(/entity?entity=cm:X)")
 
 
