@@ -27,6 +27,24 @@ DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms re
 def disclaimer() -> None:
     """The visible "for learning, not for diagnosis" note (once per page, in the main column)."""
     st.caption(f":material/school: {DISCLAIMER}")
+    _say_if_nothing_here()
+
+
+def _say_if_nothing_here() -> None:
+    """On a graph without any Causemap entity (an upload of other RDF), say so once per page,
+    where the page starts: its pickers then find nothing, and that is not a fault."""
+    from app.state import get_kg
+    from graph.learn.stats import entity_count
+
+    try:
+        empty = entity_count(get_kg()) == 0
+    except Exception:  # a store that cannot count must not take the page down
+        empty = False
+    if empty:
+        st.info("Nothing of that kind here: this graph has no Causemap entities (conditions, "
+                "causes, mechanisms, symptoms, treatments, anatomy), so the learning pages have "
+                "nothing to show. The SPARQL page queries any RDF; *Graph* in the sidebar, or "
+                "*Your graph*, goes back to the bundled graph.", icon=":material/info:")
 
 
 # The app's own stylesheet: constants only, never data. Streamlit's captions are its text colour

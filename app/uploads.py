@@ -96,7 +96,7 @@ class UploadLimits:
 
     def describe(self) -> str:
         """The limits in one sentence, for the page."""
-        return (f"up to {self.max_files} files and {self.max_bytes // (1024 * 1024)} MB together, "
+        return (f"up to {self.max_files} files and {_size(self.max_bytes)} together, "
                 f"at most {self.max_triples:,} triples; graphs of up to "
                 f"{self.validate_triples:,} triples are checked against the shapes here")
 
@@ -122,6 +122,11 @@ class Upload:
 
 
 _NOT_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def _size(n: int) -> str:
+    """``n`` bytes in words: ``"3.5 MB"``, ``"12 KB"``."""
+    return f"{n / 2 ** 20:,.1f} MB" if n >= 2 ** 20 else f"{max(1, round(n / 1024))} KB"
 
 
 def display_name(raw: str, limit: int = 80) -> str:
@@ -200,10 +205,9 @@ def load_upload(files: Sequence[tuple[str, bytes]], limits: UploadLimits | None 
     if len(files) > limits.max_files:
         raise DataLoadError(f"{len(files)} files: at most {limits.max_files} per upload")
     total = sum(len(data) for _, data in files)
-    mb = limits.max_bytes // (1024 * 1024)
     if total > limits.max_bytes:
-        raise DataLoadError(f"the upload is {total / 1024 / 1024:,.1f} MB, more than its "
-                            f"{mb} MB limit")
+        raise DataLoadError(f"the upload is {_size(total)}, more than its {_size(limits.max_bytes)} "
+                            "limit (CAUSEMAP_UPLOAD_MB)")
     checked = []
     for raw_name, data in files:
         shown = display_name(raw_name)
