@@ -216,7 +216,7 @@ def _show_error(outcome: dict) -> None:
         line, column = outcome.get("line"), outcome.get("column")
         where = "in the prefixes you declared, " if outcome.get("where") == "prefixes" else ""
         at = f" at {where}line {line}, column {column}" if line else ""
-        st.error(f"**Syntax error{at}:** {markdown_text(capitalise(outcome['problem']))}",
+        st.error(f"**Syntax error{at}:** {markdown_text(capitalise(outcome['problem']), limit=300)}",
                  icon=":material/error:")
         lines = outcome["text"].splitlines()
         if line and column and outcome.get("where") == "query" and 0 < line <= len(lines):
@@ -227,13 +227,13 @@ def _show_error(outcome: dict) -> None:
             st.info(f"**Hint:** {markdown_text(capitalise(outcome['hint']))}",
                     icon=":material/lightbulb:")
     elif kind == "rejected":
-        st.error(f"**Not run.** {markdown_text(capitalise(outcome['message']))}.",
+        st.error(f"**Not run.** {markdown_text(capitalise(outcome['message']), limit=300)}.",
                  icon=":material/block:")
     elif kind == "timeout":
-        st.warning(f"**Stopped.** {markdown_text(capitalise(outcome['message']))}.",
+        st.warning(f"**Stopped.** {markdown_text(capitalise(outcome['message']), limit=300)}.",
                    icon=":material/timer_off:")
     else:
-        st.error(markdown_text(capitalise(outcome["message"])), icon=":material/error:")
+        st.error(markdown_text(capitalise(outcome["message"]), limit=300), icon=":material/error:")
 
 
 def _empty(result) -> bool:

@@ -105,29 +105,39 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
 #: directives (``:red[…]``, ``:material/…:``). CommonMark lets any ASCII punctuation be escaped
 #: with a backslash; the rest (``, ; ? ' " % /``) starts nothing and is left readable.
 _PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:@&=^]")
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|www)\\[:.]|\\@")
 
 
-def markdown_text(text: object, limit: int | None = None) -> str:
+#: The longest text :func:`markdown_text` passes on by default: ten times the longest text in
+#: the bundled data, so that a 50,000-character URL parameter or label cannot flood a message.
+TEXT_LIMIT = 5000
+
+
+def markdown_text(text: object, limit: int | None = TEXT_LIMIT) -> str:
     r"""Text from a user or the data, made safe for anything Streamlit renders as Markdown.
 
     The one escaping helper of the app: every message that quotes user input, a URL parameter, a
     file name or the data goes through it before ``st.markdown``, ``st.write``, ``st.error``,
     ``st.warning``, ``st.info``, ``st.success``, ``st.caption``, ``st.toast``, ``help=``
-    tooltips, widget labels and ``st.table`` cells (all Markdown). Every ASCII punctuation
-    character is backslash-escaped, control and invisible format characters become spaces, and
-    ``limit`` cuts the text to that many characters (with "…"), so a huge value cannot flood a
-    message. Never for plain-text places (``st.code``, ``st.dataframe``, ``format_func``
+    tooltips, widget labels and ``st.table`` cells (all Markdown). The ASCII punctuation that
+    Markdown reads is backslash-escaped, literal autolinks are broken with an invisible word
+    joiner, control and invisible format characters become spaces, and ``limit`` cuts the text
+    to that many characters (with "…"; :data:`TEXT_LIMIT` by default, ``None``: no cut). Never for plain-text places (``st.code``, ``st.dataframe``, ``format_func``
     options), which would show the backslashes.
 
     >>> markdown_text("![i](http://host/x)")
-    '\\!\\[i\\]\\(http\\://host/x\\)'
+    '\\!\\[i\\]\\(http\u2060\\://host/x\\)'
     >>> markdown_text("a\x00b\u202ec", limit=2)
     'a…'
     """
     text = _NOT_TEXT.sub(" ", str(text))
     if limit is not None and len(text) > limit:
         text = text[:max(limit - 1, 0)] + "…"
-    return _PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
+    text = _PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
+    # GitHub's literal autolinks are found in the text *after* escapes are read, so no backslash
+    # stops them: an invisible word joiner (U+2060) breaks "http://", "www." and "a@b" instead.
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-2] + "\u2060" + m.group(0)[-2:]
+                         if m.group(0) != "\\@" else "\\@\u2060", text)
 
 
 def code_text(text: object, limit: int | None = 200) -> str:
@@ -164,7 +174,8 @@ def entities_from_param(kg: Store, name: str, classes=None, *, allowed=None,
         try:
             node = resolve(kg, raw.strip())
         except CausemapError as exc:
-            st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
+            st.warning(f"The link names something not in this graph: "
+                       f"{markdown_text(str(exc), limit=300)}")
             continue
         cls = kg.class_of(node)
         if (wanted is not None and cls not in wanted) or (allowed is not None and not allowed(node)):
