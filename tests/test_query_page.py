@@ -58,8 +58,9 @@ def editor_data(app: AppTest) -> dict:
 
 
 def plain(markdown: str) -> str:
-    """Markdown as the reader sees it: without the backslashes that escape data text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown as the reader sees it: without the backslashes that escape data text, or the
+    invisible word joiners that keep a URL from becoming a link (app.ui.markdown_text)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def errors(app: AppTest) -> str:

@@ -9,16 +9,31 @@ taking the server down, that normal pages keep loading meanwhile, and that nothi
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
 
 import pytest
+
+from tests.browser.conftest import CHROMIUM
 
 pytestmark = pytest.mark.browser
 
 
-def test_four_sessions_one_hostile(chromium):
+def test_four_sessions_one_hostile():
     from bench.bench_app_load import GIB, report, run
 
-    results = asyncio.run(run(sessions=4, hostile=1, seconds=20, baseline_rounds=1))
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} not found and CI is set")
+        pytest.skip(f"{CHROMIUM} not found")
+    # Its own thread: the other browser tests' (sync) Playwright holds this thread's event loop.
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(asyncio.run(
+        run(sessions=4, hostile=1, seconds=20, baseline_rounds=1))))
+    worker.start()
+    worker.join(timeout=240)
+    assert out, "the bench did not finish within 4 minutes"
+    results = out[0]
     text, _ = report(results, 2.0, 2 * GIB)
     assert results.outside == [], text
     assert results.loaded and results.unloaded, text
