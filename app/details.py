@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app.ui import entity_url, markdown_text
+from app.ui import code_text, entity_url, markdown_text
 from graph.learn.entities import EntityDetails, Relation
 from graph.learn.explain import capitalise
 from graph.store import Store
@@ -93,7 +93,7 @@ def show_details(kg: Store, d: EntityDetails, *, heading_level: int = 2,
     """
     title = markdown_text(capitalise(d.label))
     st.markdown(f"{'#' * heading_level} {title}")
-    st.caption(f"{markdown_text(d.cls_label)} · `{d.curie}`")
+    st.caption(f"{markdown_text(d.cls_label)} · {code_text(d.curie)}")
     if d.synonyms:
         st.markdown("**Also called:** " + ", ".join(markdown_text(s) for s in d.synonyms[:30])
                     + (f" and {len(d.synonyms) - 30} more" if len(d.synonyms) > 30 else ""))

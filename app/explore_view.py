@@ -312,6 +312,8 @@ def caption(kg: Store, v: View, shown, labels: Mapping[str, str]) -> tuple[str, 
 
 
 def _filters(v: View, labels: Mapping[str, str]) -> str:
-    filters = [f"classes: {', '.join(labels[c] for c in v.classes)}"] if v.classes else []
-    filters += [f"relations: {', '.join(labels[r] for r in v.relations)}"] if v.relations else []
+    from app.ui import markdown_text
+
+    filters = [f"classes: {markdown_text(', '.join(labels[c] for c in v.classes))}"] if v.classes else []
+    filters += [f"relations: {markdown_text(', '.join(labels[r] for r in v.relations))}"] if v.relations else []
     return ("Filtered to " + "; ".join(filters) + ".") if filters else ""

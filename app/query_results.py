@@ -20,7 +20,7 @@ import streamlit as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 from app.network_component import network
-from app.ui import entity_url, markdown_text
+from app.ui import code_text, entity_url, markdown_text
 from graph.learn.explain import capitalise
 from graph.namespace import curie
 from graph.view.network import bounded_view
@@ -216,24 +216,24 @@ def _show_error(outcome: dict) -> None:
         line, column = outcome.get("line"), outcome.get("column")
         where = "in the prefixes you declared, " if outcome.get("where") == "prefixes" else ""
         at = f" at {where}line {line}, column {column}" if line else ""
-        st.error(f"**Syntax error{at}:** {markdown_text(capitalise(outcome['problem']))}",
+        st.error(f"**Syntax error{at}:** {markdown_text(capitalise(outcome['problem']), limit=300)}",
                  icon=":material/error:")
         lines = outcome["text"].splitlines()
         if line and column and outcome.get("where") == "query" and 0 < line <= len(lines):
             st.code(f"{line:>4} | {lines[line - 1]}\n       {' ' * (column - 1)}^", language=None)
         if outcome.get("token") and outcome["token"] not in outcome["problem"]:
-            st.markdown(f"Near: `{outcome['token'].replace('`', '')}`")
+            st.markdown(f"Near: {code_text(outcome['token'])}")
         if outcome.get("hint"):
             st.info(f"**Hint:** {markdown_text(capitalise(outcome['hint']))}",
                     icon=":material/lightbulb:")
     elif kind == "rejected":
-        st.error(f"**Not run.** {markdown_text(capitalise(outcome['message']))}.",
+        st.error(f"**Not run.** {markdown_text(capitalise(outcome['message']), limit=300)}.",
                  icon=":material/block:")
     elif kind == "timeout":
-        st.warning(f"**Stopped.** {markdown_text(capitalise(outcome['message']))}.",
+        st.warning(f"**Stopped.** {markdown_text(capitalise(outcome['message']), limit=300)}.",
                    icon=":material/timer_off:")
     else:
-        st.error(markdown_text(capitalise(outcome["message"])), icon=":material/error:")
+        st.error(markdown_text(capitalise(outcome["message"]), limit=300), icon=":material/error:")
 
 
 def _empty(result) -> bool:

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.ui import markdown_text
+
 from graph.errors import CausemapError
 from graph.store import STORE_ENV, Store, open_store
 from graph.store.files import DATA_DIR, bundled_files
@@ -110,6 +112,9 @@ def current_dataset() -> Dataset:
 def set_session_store(store: Store | None, name: str = "") -> None:
     """Make ``store`` this session's own dataset and switch to it (``None``: drop it and go back
     to the default dataset)."""
+    previous = st.session_state.get(_UPLOAD)
+    if previous is not None and previous is not store:
+        previous.close()  # its worker processes go now, not when the session is collected
     if store is None:
         st.session_state.pop(_UPLOAD, None)
         st.session_state.pop(_UPLOAD + "_name", None)
@@ -139,7 +144,6 @@ def get_kg() -> Store:
     try:
         return _open(chosen.descriptor, chosen.files)
     except CausemapError as exc:
-        from app.ui import markdown_text
         st.error(f"The graph could not be opened: {markdown_text(str(exc))}")
         st.stop()
 
@@ -166,4 +170,4 @@ def dataset_picker() -> None:
     labels = {d.key: d.label for d in offered}
     st.sidebar.selectbox("Graph", keys, index=keys.index(chosen.key), key="cm_dataset_box",
                          format_func=labels.__getitem__, on_change=changed,
-                         help=chosen.help)
+                         help=markdown_text(chosen.help))

@@ -36,6 +36,7 @@ PAGES = [
     ("Learn", "quiz.py", "Quiz", ":material/quiz:", "quiz"),
     ("Learn", "hubs.py", "Hubs & bridges", ":material/insights:", "hubs"),
     ("About", "home.py", "Overview", ":material/info:", "overview"),
+    ("About", "upload.py", "Your graph", ":material/upload_file:", "upload"),
 ]
 
 # A local favicon: a material-icon page_icon makes the browser fetch it from Google's font servers.

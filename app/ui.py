@@ -6,6 +6,7 @@ data-derived string ever reaches ``unsafe_allow_html``.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import streamlit as st
@@ -16,7 +17,7 @@ from graph.namespace import curie
 from graph.store import Store
 
 __all__ = ["DISCLAIMER", "disclaimer", "entity_picker", "entities_picker", "entity_url",
-           "explore_url", "markdown_text", "entities_from_param", "entity_from_param",
+           "explore_url", "markdown_text", "code_text", "entities_from_param", "entity_from_param",
            "int_from_param", "legend_markdown", "GLOBAL_CSS", "url_changed", "write_url"]
 
 DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms relate. "
@@ -26,6 +27,24 @@ DISCLAIMER = ("Causemap is for learning how conditions, causes and mechanisms re
 def disclaimer() -> None:
     """The visible "for learning, not for diagnosis" note (once per page, in the main column)."""
     st.caption(f":material/school: {DISCLAIMER}")
+    _say_if_nothing_here()
+
+
+def _say_if_nothing_here() -> None:
+    """On a graph without any Causemap entity (an upload of other RDF), say so once per page,
+    where the page starts: its pickers then find nothing, and that is not a fault."""
+    from app.state import get_kg
+    from graph.learn.stats import entity_count
+
+    try:
+        empty = entity_count(get_kg()) == 0
+    except Exception:  # a store that cannot count must not take the page down
+        empty = False
+    if empty:
+        st.info("Nothing of that kind here: this graph has no Causemap entities (conditions, "
+                "causes, mechanisms, symptoms, treatments, anatomy), so the learning pages have "
+                "nothing to show. The SPARQL page queries any RDF; *Graph* in the sidebar, or "
+                "*Your graph*, goes back to the bundled graph.", icon=":material/info:")
 
 
 # The app's own stylesheet: constants only, never data. Streamlit's captions are its text colour
@@ -76,10 +95,64 @@ def entity_url(iri: str) -> str:
     return f"/entity?entity={quote(curie(str(iri)), safe=':')}"
 
 
-def markdown_text(text: str) -> str:
-    """Escape Markdown in data text so that it shows literally in st.markdown/st.write."""
-    specials = "\\`*_{}[]()#+-.!|<>~$"
-    return "".join("\\" + c if c in specials else c for c in text)
+#: Characters that are not text: C0 controls but newline and tab, DEL, C1 controls, and the
+#: Unicode format characters that reorder or hide text (bidirectional overrides and isolates,
+#: zero-width joiners, the byte-order mark): a label could otherwise disguise what a link says.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e"
+                       "\u2060-\u2069\ufeff]")
+#: The ASCII punctuation that starts or closes something in Markdown, GitHub's autolinks
+#: (``http:``, ``www.``, ``@``), HTML and entities (``<``, ``&``), KaTeX (``$``) or Streamlit's
+#: directives (``:red[…]``, ``:material/…:``). CommonMark lets any ASCII punctuation be escaped
+#: with a backslash; the rest (``, ; ? ' " % /``) starts nothing and is left readable.
+_PUNCTUATION = re.compile(r"[\\`*_{}\[\]()#+\-.!|<>~$:@&=^]")
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|www)\\[:.]|\\@")
+
+
+#: The longest text :func:`markdown_text` passes on by default: ten times the longest text in
+#: the bundled data, so that a 50,000-character URL parameter or label cannot flood a message.
+TEXT_LIMIT = 5000
+
+
+def markdown_text(text: object, limit: int | None = TEXT_LIMIT) -> str:
+    r"""Text from a user or the data, made safe for anything Streamlit renders as Markdown.
+
+    The one escaping helper of the app: every message that quotes user input, a URL parameter, a
+    file name or the data goes through it before ``st.markdown``, ``st.write``, ``st.error``,
+    ``st.warning``, ``st.info``, ``st.success``, ``st.caption``, ``st.toast``, ``help=``
+    tooltips, widget labels and ``st.table`` cells (all Markdown). The ASCII punctuation that
+    Markdown reads is backslash-escaped, literal autolinks are broken with an invisible word
+    joiner, control and invisible format characters become spaces, and ``limit`` cuts the text
+    to that many characters (with "…"; :data:`TEXT_LIMIT` by default, ``None``: no cut). Never for plain-text places (``st.code``, ``st.dataframe``, ``format_func``
+    options), which would show the backslashes.
+
+    >>> markdown_text("![i](http://host/x)")
+    '\\!\\[i\\]\\(http\u2060\\://host/x\\)'
+    >>> markdown_text("a\x00b\u202ec", limit=2)
+    'a…'
+    """
+    text = _NOT_TEXT.sub(" ", str(text))
+    if limit is not None and len(text) > limit:
+        text = text[:max(limit - 1, 0)] + "…"
+    text = _PUNCTUATION.sub(lambda m: "\\" + m.group(0), text)
+    # GitHub's literal autolinks are found in the text *after* escapes are read, so no backslash
+    # stops them: an invisible word joiner (U+2060) breaks "http://", "www." and "a@b" instead.
+    return _AUTOLINK.sub(lambda m: m.group(0)[:-2] + "\u2060" + m.group(0)[-2:]
+                         if m.group(0) != "\\@" else "\\@\u2060", text)
+
+
+def code_text(text: object, limit: int | None = 200) -> str:
+    """Text from a user or the data as inline code (``st.markdown(f"Near: {code_text(t)}")``).
+
+    Inside a code span Markdown is not read; the span's own delimiter (a backtick) and line
+    breaks are what could end it, so they are taken out.
+
+    >>> code_text("a`b")
+    '`a b`'
+    """
+    text = _NOT_TEXT.sub(" ", str(text)).replace("`", " ").replace("\n", " ").replace("\r", " ")
+    if limit is not None and len(text) > limit:
+        text = text[:max(limit - 1, 0)] + "…"
+    return f"` {text} `" if text.startswith(" ") or text.endswith(" ") else f"`{text or ' '}`"
 
 
 def entities_from_param(kg: Store, name: str, classes=None, *, allowed=None,
@@ -101,7 +174,8 @@ def entities_from_param(kg: Store, name: str, classes=None, *, allowed=None,
         try:
             node = resolve(kg, raw.strip())
         except CausemapError as exc:
-            st.warning(f"The link names something not in this graph: {markdown_text(str(exc))}")
+            st.warning(f"The link names something not in this graph: "
+                       f"{markdown_text(str(exc), limit=300)}")
             continue
         cls = kg.class_of(node)
         if (wanted is not None and cls not in wanted) or (allowed is not None and not allowed(node)):

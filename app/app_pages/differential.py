@@ -205,7 +205,7 @@ if d.next_finding:
                   on_click=_add_finding, args=(nf.finding,))
 
 for rank, cand in enumerate(d.candidates[:SHOWN], 1):
-    title = (f"{rank}\\. {markdown_text(capitalise(cand.label))} ({cand.cls_label}): "
+    title = (f"{rank}\\. {markdown_text(capitalise(cand.label))} ({markdown_text(cand.cls_label)}): "
              f"explains {cand.n_explained} of {len(d.findings)}")
     with st.expander(title, expanded=rank <= 2):
         for link in cand.links:

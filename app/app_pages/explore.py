@@ -93,7 +93,7 @@ can_go_back = remember(S.setdefault("explore_trail", []), view)  # for the drawi
 st.title("Explore the graph")
 disclaimer()
 for problem in problems:
-    st.warning(f"The link's {markdown_text(problem)}.", icon=":material/link_off:")
+    st.warning(f"The link's {markdown_text(problem, limit=300)}.", icon=":material/link_off:")
 
 with st.sidebar:
     search_box(kg, "Find an entity", key="explore_find", keep=False, on_pick=_focus_on,

@@ -20,6 +20,7 @@ import streamlit as st
 from rdflib import URIRef
 
 from app.query_results import show_outcome, summary
+from app.session_queries import QUOTA, session_id
 from app.sparql_editor import completions, sparql_editor
 from app.state import get_kg
 from app.ui import disclaimer, entity_picker, markdown_text
@@ -94,10 +95,11 @@ def _execute(text: str, source: str, bindings: dict | None = None) -> None:
     outcome: dict = {"text": text, "source": source, "bindings": bindings or {}}
     started = time.perf_counter()
     try:
-        outcome["result"] = run_query(kg, full, bindings=bindings, prefixes=declare,
-                                      timeout=float(S.query_timeout),
-                                      max_rows=int(S.query_max_rows),
-                                      max_triples=int(S.query_max_rows) * 4)
+        with QUOTA.slot(session_id()):  # this tab's fair share of the workers
+            outcome["result"] = run_query(kg, full, bindings=bindings, prefixes=declare,
+                                          timeout=float(S.query_timeout),
+                                          max_rows=int(S.query_max_rows),
+                                          max_triples=int(S.query_max_rows) * 4)
         outcome["kind"] = "ok"
     except QuerySyntaxError as exc:
         outcome.update(_syntax_outcome(exc, added))

@@ -75,6 +75,10 @@ with st.expander("Quiz settings", icon=":material/tune:"):
     st.button("Start again", key="quiz_restart", on_click=_restart)
 
 questions = make_quiz(kg, n=state["n"], seed=state["seed"], kinds=state["kinds"])
+if not questions:  # a graph with nothing to ask about (an upload without Causemap entities)
+    st.info("No quiz questions in this graph: it has no conditions, mechanisms or symptoms "
+            "linked the way the questions need.", icon=":material/info:")
+    st.stop()
 answers = {i: parse_answer(ch, len(q.options)) for i, (ch, q) in
            enumerate(zip(state["answers"], questions)) if ch != "-"}
 answers = {i: a for i, a in answers.items() if a is not None}
