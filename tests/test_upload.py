@@ -234,3 +234,20 @@ def test_the_sparql_page_says_busy_when_its_share_is_used(monkeypatch):
     assert not at.error
     run_text(at, "ASK { ?s ?p ?o }")
     assert "Busy: this tab's queries took 1 s of the last minute" in errors(at)
+
+
+def test_causemap_app_caps_streamlits_upload_size_at_the_upload_pages_limit(run_cli, monkeypatch):
+    # Streamlit holds an upload in memory before the page can refuse it: the server refuses more.
+    import os
+
+    seen = {}
+
+    def fake_execve(path, cmd, env):
+        seen["cmd"] = cmd
+        raise SystemExit(0)
+    monkeypatch.setattr(os, "execve", fake_execve)
+    monkeypatch.setenv("CAUSEMAP_UPLOAD_MB", "7")
+    code, _, _ = run_cli("app", "--headless")
+    assert code == 0
+    cmd = seen["cmd"]
+    assert cmd[cmd.index("--server.maxUploadSize") + 1] == "7"

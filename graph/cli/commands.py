@@ -280,6 +280,12 @@ def path(
 
 # -- app -----------------------------------------------------------------------------------------
 
+def _upload_mb() -> int:
+    """The upload page's size cap in MB (``CAUSEMAP_UPLOAD_MB``, 1–1024, default 20)."""
+    raw = os.environ.get("CAUSEMAP_UPLOAD_MB", "").strip()
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 1024 else 20
+
+
 @app.command(name="app")
 def run_app(
     port: int = typer.Option(8501, min=1024, max=65535, help="Port to serve on."),
@@ -311,7 +317,10 @@ def run_app(
            # caches and search index are long-lived and frozen out of the collector anyway
            # (app/state.py), and walking them after each click cost 75 % of a warm page on the
            # 2.3 M-triple graph: the collector's own thresholds still run as usual.
-           "--runner.postScriptGC", "false"]
+           "--runner.postScriptGC", "false",
+           # Streamlit holds an upload in memory before the page sees it: refuse what the upload
+           # page would refuse anyway (CAUSEMAP_UPLOAD_MB, default 20; app/uploads.py checks it).
+           "--server.maxUploadSize", str(_upload_mb())]
     # Become the Streamlit server rather than wrap it: a signal to `causemap app` (Ctrl+C, a
     # service manager, a test's terminate()) then reaches the server itself, leaving no orphan.
     sys.stdout.flush()
