@@ -55,3 +55,11 @@ def test_each_setting_reads_the_environment_and_refuses_nonsense(monkeypatch, ke
             setting(key)
     monkeypatch.delenv(s.env)
     assert setting(key) == s.default
+
+
+def test_the_upload_limits_are_documented_with_their_defaults():
+    from app.uploads import SETTINGS as UPLOADS
+
+    documented = PAGE.read_text(encoding="utf-8")
+    for env, default, low, high, _ in UPLOADS.values():
+        assert f"| `{env}` | {default:,} | {low:,}–{high:,} |" in documented, env

@@ -248,7 +248,7 @@ def test_entity_page_shows_sources_notes_xrefs_a_network_and_a_link_to_explore()
     at = open_page("entity", entity="cm:SubstantiaNigra")
     assert any("substantial niagra" in w.value for w in at.warning)
     at = open_page("entity", entity="cm:Hypocalcemia")
-    assert any("[HP:0002901](https://hpo.jax.org/browse/term/HP:0002901)" in t for t in texts(at))
+    assert any("[HP\\:0002901](https://hpo.jax.org/browse/term/HP:0002901)" in t for t in texts(at))
     assert any("4\\. DiGeorge Syndrome" in c.value for c in at.caption)
     assert "[Open in Explore ↗](/?focus=cm:Hypocalcemia&radius=1&entity=cm:Hypocalcemia)" \
         in texts(at)

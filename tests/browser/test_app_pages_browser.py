@@ -330,6 +330,16 @@ def test_axe_finds_no_serious_violation_on_any_page(open_page, app_url, size, tm
         page.screenshot(path=tmp_path / f"{name}-{size}.png")
         violations = axe_violations(page)
         if violations:
+            # Streamlit may redraw an element while axe walks the page (seen under load: a
+            # table container replaced before app.a11y marked the new one): a violation counts
+            # only if it is still there once the page has settled again.
+            page.wait_for_timeout(1000)
+            settle(page)
+            again = {(v["id"], n) for v in axe_violations(page) for n in v["nodes"]}
+            violations = [{**v, "nodes": [n for n in v["nodes"] if (v["id"], n) in again]}
+                          for v in violations]
+            violations = [v for v in violations if v["nodes"]]
+        if violations:
             found[name] = violations
     assert found == {}, found
 
