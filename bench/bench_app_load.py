@@ -1,26 +1,43 @@
-"""Benchmark: many users at once — page loads with and without hostile neighbours, and memory.
+"""Benchmark: many users at once — normal page loads with and without hostile neighbours, and memory.
 
-One ``streamlit run`` of the app (the bundled graph) on a free 127.0.0.1 port; one headless Debian
-Chromium (``/usr/bin/chromium``, driven by Playwright's async API) with one browser context per
-session, so each is its own Streamlit session. Nothing leaves the machine: every request to a
-host other than 127.0.0.1 is aborted (and counted).
+One ``streamlit run`` of the app (the bundled graph) on a free 127.0.0.1 port, and **one** headless
+Debian Chromium (``/usr/bin/chromium``, driven by Playwright's async API) with one browser context
+per session, so each is its own Streamlit session (its own websocket) but there is one browser
+process, as twenty students' tabs would be on twenty machines rather than twenty browsers on this
+one. Nothing is blocked for speed (images, fonts and scripts all load); nothing leaves the
+machine: every request and websocket to a host other than 127.0.0.1 is aborted and counted, and
+the run fails if there is one.
 
-1. **Unloaded**: one session opens the normal pages (Explore, Entity, Relate, in deep-link states)
-   in turn; each page load is timed from ``goto`` until the page's script has finished and its
-   title is drawn.
-2. **Loaded**: ``--sessions`` sessions at once for ``--seconds`` (at most 120): ``--hostile`` of them
-   send hostile SPARQL again and again (a cartesian product of three triple patterns under
-   ORDER BY; a string doubled 24 times with CONCAT), the others keep opening the normal pages
-   with a second of reading time between them, each load timed as above.
-3. Meanwhile the server's memory is sampled every 0.2 s: the resident set of the server process,
-   and of the server with every process it started (its query workers).
+What a session does:
 
-It prints the median page load unloaded and loaded, their ratio (target: at most 2×), the peak
-resident memory of the server and of its process tree (target: under 2 GiB), and what the hostile
-queries got ("busy", stopped at the time limit, the memory cap). Exit status 0 when both targets
-hold, 1 otherwise.
+- **normal** (a student): arrives with a full page load of a deep link (a new tab: timed from
+  ``goto`` until the page's script has finished and its title is drawn), then moves about in the
+  app as its links do — the same tab and session, the script rerun for the new page and query
+  string (Explore, Entity or Relate in deep-link states; timed until that rerun has finished) —
+  or searches on the page it is on (typing "low calcium" into its search box, timed until the
+  matches are listed), and reads for a think time (``--think``, 3–8 s, seeded random) after
+  each action;
+- **hostile**: opens the SPARQL page with a hostile query (a cartesian product of three triple
+  patterns under ORDER BY, or a string doubled 24 times with CONCAT) and clicks *Run* again as
+  soon as the last run has been answered, for the whole phase. What each run got is counted by
+  the limit that answered it (the per-tab caps of ``app/session_queries.py``, the process and
+  worker caps, the time limit, the memory cap).
 
-Run: ``.venv/bin/python bench/bench_app_load.py [--sessions 20] [--hostile 5] [--seconds 90]``.
+Phases, each on the same server, the memory sampled every 0.2 s (the server process, and the
+server with every process it started, i.e. its query workers):
+
+1. **unloaded**: one normal session alone, ``--baseline-rounds`` times (after one untimed warm-up
+   round): a new tab's first load, then every page and a search on each, one second apart;
+2. **normal only**: ``--sessions`` normal sessions at once for ``--seconds``;
+3. **with hostile**: the same number of sessions for ``--seconds``, ``--hostile`` of them hostile.
+
+Targets: in each loaded phase the median first load, page opened in the app and search are each
+at most 2× their unloaded medians, no normal action fails to finish within 30 s, and the peak resident memory of the server and its workers stays
+under 2 GiB. Every figure is printed (medians and p90 by kind, the ratio, the peaks, the hostile
+runs by limit); exit status 0 when the targets hold in both loaded phases, 1 otherwise.
+
+Run: ``.venv/bin/python bench/bench_app_load.py [--sessions 20] [--hostile 5] [--seconds 45]``
+(about 2.5 minutes with the defaults; a phase is at most 60 s, plus 35 s to cut off what is late).
 """
 
 from __future__ import annotations
@@ -34,6 +51,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -43,16 +61,20 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, is_local, start_streamlit  # noqa: E402
 
 APP = ROOT / "app" / "streamlit_app.py"
-MAX_SECONDS = 120
-LOAD_MS = 90_000
+MAX_SECONDS = 60  # per loaded phase
+LOAD_MS = 30_000  # an action that takes longer has failed
 GIB = 1024 ** 3
+RATIO_TARGET = 2.0
+RSS_TARGET = 2 * GIB
 
-NORMAL = [
-    "/?focus=cm:Hypocalcemia&radius=1&entity=cm:DiGeorgeSyndrome",
-    "/entity?entity=cm:Hypocalcemia",
-    "/entity?entity=cm:ParkinsonsDisease",
-    "/relate?a=cm:DiGeorgeSyndrome&b=cm:Hypoparathyroidism",
+PAGES = [  # (kind, path): the normal pages, in deep-link states
+    ("explore", "/?focus=cm:Hypocalcemia&radius=1&entity=cm:DiGeorgeSyndrome"),
+    ("entity", "/entity?entity=cm:Hypocalcemia"),
+    ("entity", "/entity?entity=cm:ParkinsonsDisease"),
+    ("relate", "/relate?a=cm:DiGeorgeSyndrome&b=cm:Hypoparathyroidism"),
 ]
+PAGE_KINDS = {kind for kind, _ in PAGES}
+SEARCH = "low calcium"  # typed into the page's first search box; the matches must be listed
 
 
 def _concat(times: int) -> str:
@@ -65,16 +87,47 @@ HOSTILE = [
     _concat(24),
 ]
 
+# What answered a hostile run: (a phrase of its message, the limit). First match wins.
+LIMITS = [
+    ("this tab is already running", "per tab: one query at a time (CAUSEMAP_SESSION_QUERIES)"),
+    ("of the last minute", "per tab: query seconds a minute (CAUSEMAP_SESSION_QUERY_SECONDS)"),
+    ("query slots of this process", "per process: queries at once (CAUSEMAP_PROCESS_QUERIES)"),
+    ("query workers are busy", "per store: workers, after the queue (CAUSEMAP_QUERY_WORKERS)"),
+    ("needed more than", "memory cap (CAUSEMAP_QUERY_MEMORY_MB)"),
+    ("stopped after", "time limit (CAUSEMAP_QUERY_SECONDS)"),
+    ("busy", "busy (other)"),
+]
+SCRIPT_DONE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+@dataclass
+class Phase:
+    """One loaded phase (or the unloaded one): its normal actions, hostile runs and memory."""
+
+    name: str
+    sessions: int = 1
+    hostile: int = 0
+    actions: list[tuple[str, float]] = field(default_factory=list)  # (kind, seconds)
+    failures: list[str] = field(default_factory=list)
+    refused: Counter = field(default_factory=Counter)  # hostile runs by what answered them
+    peak_rss: int = 0
+    peak_tree_rss: int = 0
+    wall: float = 0.0
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds: server, clients, machine
+
+    def times(self, kind: str | None = None) -> list[float]:
+        kinds = PAGE_KINDS if kind == "page" else {kind}
+        return [s for k, s in self.actions if kind is None or k in kinds]
+
 
 @dataclass
 class Results:
-    unloaded: list[float] = field(default_factory=list)
-    loaded: list[float] = field(default_factory=list)
-    hostile: dict[str, int] = field(default_factory=dict)
+    unloaded: Phase = field(default_factory=lambda: Phase("unloaded"))
+    loaded: list[Phase] = field(default_factory=list)
     outside: list[str] = field(default_factory=list)
-    failures: list[str] = field(default_factory=list)
-    peak_rss: int = 0
-    peak_tree_rss: int = 0
+    requests: int = 0
+    current: Phase | None = None  # where the sampler writes
+    server_pid: int = 0
 
 
 def _rss(pid: int) -> int:
@@ -106,79 +159,200 @@ def _descendants(root: int) -> list[int]:
     return found
 
 
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by ``pids`` (and by their children that have been waited for)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every process, this run's and others')."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
+
+
+def cpu_now(server_pid: int) -> dict[str, float]:
+    server = _descendants(server_pid)
+    clients = [p for p in _descendants(os.getpid()) if p not in set(server) and p != os.getpid()]
+    return {"server": _cpu(server), "clients": _cpu(clients), "machine": _machine_cpu(),
+            "wall": time.monotonic()}
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: after[k] - before[k] for k in before}
+
+
 def sample_memory(pid: int, results: Results, stop: threading.Event) -> None:
     while not stop.wait(0.2):
-        results.peak_rss = max(results.peak_rss, _rss(pid))
-        results.peak_tree_rss = max(results.peak_tree_rss,
-                                    sum(_rss(p) for p in _descendants(pid)))
+        phase = results.current
+        if phase is not None:
+            phase.peak_rss = max(phase.peak_rss, _rss(pid))
+            phase.peak_tree_rss = max(phase.peak_tree_rss, sum(_rss(p) for p in _descendants(pid)))
 
 
 async def _new_page(browser, results: Results):
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
 
     async def guard(route):
+        results.requests += 1
         if is_local(route.request.url):
             await route.continue_()
         else:
             results.outside.append(route.request.url)
             await route.abort()
 
-    await page.route("**/*", guard)
+    await context.route("**/*", guard)
+    page = await context.new_page()
+    page.on("websocket", lambda ws: None if is_local(ws.url) else results.outside.append(ws.url))
     return context, page
 
 
 async def timed_load(page, url: str) -> float:
     started = time.perf_counter()
-    await page.goto(url)
+    await page.goto(url, timeout=LOAD_MS)
     await page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=LOAD_MS)
-    await page.locator("[data-testid='stApp'][data-test-script-state='notRunning']").wait_for(
-        timeout=LOAD_MS)
+    await page.locator(SCRIPT_DONE).wait_for(timeout=LOAD_MS)
     return time.perf_counter() - started
 
 
-async def normal_session(browser, base: str, deadline: float, results: Results, seed: int):
+WATCH = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  window.__benchRan = false;
+  if (window.__benchObserver) window.__benchObserver.disconnect();
+  window.__benchObserver = new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") !== "notRunning") window.__benchRan = true; });
+  window.__benchObserver.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+}"""
+RAN = """() => window.__benchRan && document.querySelector(
+  "[data-testid='stApp']").getAttribute("data-test-script-state") === "notRunning" """
+NAVIGATE = """url => { history.pushState({}, "", url);
+  window.dispatchEvent(new PopStateEvent("popstate", { state: {} })); }"""
+
+
+async def timed_nav(page, url: str) -> float:
+    """In-app navigation, as a click on a link between pages is: the same tab and session, a
+    rerun of the script for the new page and its query string (no new page load in the browser).
+    Timed until that rerun has finished and the page's title is drawn."""
+    await page.evaluate(WATCH)
+    started = time.perf_counter()
+    await page.evaluate(NAVIGATE, url)
+    await page.wait_for_function(RAN, timeout=LOAD_MS, polling=50)
+    await page.locator("[data-testid='stMain'] h1").first.wait_for(timeout=LOAD_MS)
+    return time.perf_counter() - started
+
+
+async def timed_search(page) -> float:
+    """Type the search into the page's first search box; the time until its matches are listed."""
+    box = page.locator(".cms-input").first
+    await box.click(timeout=LOAD_MS)
+    await box.fill("")
+    started = time.perf_counter()
+    await box.fill(SEARCH)  # one input event, as a paste sends
+    await page.locator(".cms-list:not([hidden]) .cms-option").first.wait_for(timeout=LOAD_MS)
+    elapsed = time.perf_counter() - started
+    await box.press("Escape")
+    return elapsed
+
+
+async def _act(page, base: str, action: tuple[str, str], phase: Phase) -> None:
+    kind, path = action
+    try:
+        seconds = await asyncio.wait_for(
+            timed_search(page) if kind == "search" else
+            timed_load(page, base + path) if kind == "first" else timed_nav(page, base + path),
+            LOAD_MS / 1000)
+        phase.actions.append((kind, seconds))
+    except Exception as exc:  # an action that never finished is a finding, not a crash
+        phase.failures.append(f"{kind} {path}: {type(exc).__name__}")
+
+
+async def normal_session(browser, base: str, deadline: float, phase: Phase, results: Results,
+                         seed: int, think: tuple[float, float]) -> None:
     rng = random.Random(seed)
     context, page = await _new_page(browser, results)
     try:
-        await asyncio.sleep(rng.random() * 2)  # sessions do not all start in the same instant
+        await asyncio.sleep(rng.uniform(0, think[1]))  # students do not all arrive in one instant
+        action = ("first", rng.choice(PAGES)[1])  # arriving: a full page load
         while time.monotonic() < deadline:
-            path = rng.choice(NORMAL)
-            try:
-                results.loaded.append(await timed_load(page, base + path))
-            except Exception as exc:  # a page that never finished is a finding, not a crash
-                results.failures.append(f"{path}: {type(exc).__name__}")
-            await asyncio.sleep(1.0)
+            await _act(page, base, action, phase)
+            action = ("search", "") if rng.random() < 0.3 else rng.choice(PAGES)
+            await asyncio.sleep(min(rng.uniform(*think), max(0.0, deadline - time.monotonic())))
     finally:
         await context.close()
 
 
-async def hostile_session(browser, base: str, deadline: float, results: Results, seed: int):
-    rng = random.Random(seed)
+def _limit_of(alerts: list[str]) -> str:
+    said = " ".join(alerts).lower()
+    for phrase, limit in LIMITS:
+        if phrase in said:
+            return limit
+    return "answered" if not said.strip() else f"other: {said.strip()[:60]}"
+
+
+async def hostile_session(browser, base: str, deadline: float, phase: Phase, results: Results,
+                          which: int) -> None:
+    """Open the SPARQL page with a hostile query, then click Run as soon as each run is answered."""
     context, page = await _new_page(browser, results)
+    alerts = page.locator("[data-testid='stMain'] [data-testid='stAlert']")
     try:
+        await asyncio.wait_for(timed_load(
+            page, f"{base}/query?q={quote(HOSTILE[which % len(HOSTILE)])}"), LOAD_MS / 1000)
+        phase.refused[_limit_of(await alerts.all_inner_texts())] += 1
         while time.monotonic() < deadline:
-            query = rng.choice(HOSTILE)
             try:
-                await timed_load(page, f"{base}/query?q={quote(query)}")
-                alerts = await page.locator("[data-testid='stAlert']").all_inner_texts()
-                said = " ".join(alerts).lower()
-                kind = ("busy" if "busy" in said else "stopped" if "stopped" in said
-                        else "memory" if "memory" in said else "other")
+                async def again():
+                    await page.evaluate(WATCH)
+                    await page.locator(".cm-sparql-run").click(timeout=LOAD_MS)
+                    await page.wait_for_function(RAN, timeout=LOAD_MS, polling=50)
+                await asyncio.wait_for(again(), LOAD_MS / 1000)
+                kind = _limit_of(await alerts.all_inner_texts())
             except Exception as exc:
                 kind = f"failed ({type(exc).__name__})"
-            results.hostile[kind] = results.hostile.get(kind, 0) + 1
+            phase.refused[kind] += 1
+    except Exception as exc:
+        phase.refused[f"failed to open ({type(exc).__name__})"] += 1
     finally:
         await context.close()
 
 
-async def run(sessions: int, hostile: int, seconds: float, baseline_rounds: int) -> Results:
+async def _loaded(browser, base: str, results: Results, phase: Phase, seconds: float,
+                  think: tuple[float, float], seed: int) -> None:
+    results.loaded.append(phase)
+    results.current = phase
+    before = cpu_now(results.server_pid)
+    deadline = time.monotonic() + min(seconds, MAX_SECONDS)
+    tasks = [hostile_session(browser, base, deadline, phase, results, i)
+             for i in range(phase.hostile)]
+    tasks += [normal_session(browser, base, deadline, phase, results, seed + i, think)
+              for i in range(phase.sessions - phase.hostile)]
+    try:  # bounded: an action takes at most LOAD_MS, then the phase is cut off
+        await asyncio.wait_for(asyncio.gather(*tasks), min(seconds, MAX_SECONDS) + LOAD_MS / 1000 + 5)
+    except asyncio.TimeoutError:
+        phase.failures.append("phase: cut off after its time")
+    phase.cpu = _spent(before, cpu_now(results.server_pid))
+
+
+async def run(sessions: int = 20, hostile: int = 5, seconds: float = 45, baseline_rounds: int = 2,
+              think: tuple[float, float] = (3.0, 8.0), phases: tuple[str, ...] = ("normal", "hostile"),
+              seed: int = 1, pause: float = 1.0) -> Results:
+    """Start the server and the browser, run the unloaded phase and then each of ``phases``
+    ("normal": ``sessions`` normal sessions; "hostile": ``hostile`` of them hostile); ``pause``
+    is the unloaded session's pause between actions."""
     from playwright.async_api import async_playwright
 
     results = Results()
     log_dir = Path(tempfile.mkdtemp(prefix="causemap-load-"))
     server = start_streamlit(APP, log_dir, env={"CAUSEMAP_DATA": ""})
     base = server.url.rstrip("/")
+    results.server_pid = server.process.pid
     stop = threading.Event()
     sampler = threading.Thread(target=sample_memory, args=(server.process.pid, results, stop),
                                daemon=True)
@@ -186,19 +360,26 @@ async def run(sessions: int, hostile: int, seconds: float, baseline_rounds: int)
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context, page = await _new_page(browser, results)
-            for path in NORMAL:  # warm: the graph, the search index, the modules
-                await timed_load(page, base + path)
-            for _ in range(baseline_rounds):
-                for path in NORMAL:
-                    results.unloaded.append(await timed_load(page, base + path))
-            await context.close()
-            deadline = time.monotonic() + min(seconds, MAX_SECONDS)
-            tasks = [hostile_session(browser, base, deadline, results, i)
-                     for i in range(hostile)]
-            tasks += [normal_session(browser, base, deadline, results, 1000 + i)
-                      for i in range(sessions - hostile)]
-            await asyncio.gather(*tasks)
+            results.current = results.unloaded
+            for n in range(baseline_rounds + 1):  # the first round warms up: graph, index, modules
+                phase = results.unloaded if n else Phase("warm-up")
+                if n == 1:
+                    before = cpu_now(server.process.pid)
+                context, page = await _new_page(browser, results)
+                await _act(page, base, ("first", PAGES[n % len(PAGES)][1]), phase)
+                for action in PAGES:
+                    await asyncio.sleep(pause)
+                    await _act(page, base, action, phase)
+                    await asyncio.sleep(pause)
+                    await _act(page, base, ("search", ""), phase)
+                await context.close()
+            results.unloaded.cpu = _spent(before, cpu_now(server.process.pid))
+            for n, name in enumerate(phases):
+                phase = Phase(f"{sessions} sessions, " + (
+                    f"{hostile} of them hostile" if name == "hostile" else "none hostile"),
+                    sessions, hostile if name == "hostile" else 0)
+                await _loaded(browser, base, results, phase, seconds, think, seed + 1000 * (n + 1))
+            results.current = None
             await browser.close()
     finally:
         stop.set()
@@ -207,23 +388,71 @@ async def run(sessions: int, hostile: int, seconds: float, baseline_rounds: int)
     return results
 
 
-def report(r: Results, ratio_target: float, rss_target: int) -> tuple[str, bool]:
-    un, lo = statistics.median(r.unloaded), statistics.median(r.loaded) if r.loaded else float("inf")
-    ratio = lo / un
-    p90 = statistics.quantiles(r.loaded, n=10)[-1] if len(r.loaded) >= 10 else lo
-    holds = ratio <= ratio_target and r.peak_tree_rss < rss_target and not r.outside
-    lines = [
-        f"page loads unloaded: median {un * 1000:.0f} ms over {len(r.unloaded)} loads",
-        f"page loads loaded:   median {lo * 1000:.0f} ms over {len(r.loaded)} loads "
-        f"(p90 {p90 * 1000:.0f} ms, {len(r.failures)} did not finish)",
-        f"ratio loaded/unloaded: {ratio:.2f}x (target <= {ratio_target:g}x)",
-        f"peak RSS: server {r.peak_rss / 2 ** 20:.0f} MiB; server and its workers "
-        f"{r.peak_tree_rss / 2 ** 20:.0f} MiB (target < {rss_target / GIB:g} GiB)",
-        "hostile queries: " + (", ".join(f"{k} {v}" for k, v in sorted(r.hostile.items()))
-                               or "none"),
-        f"requests off 127.0.0.1: {len(r.outside)}",
-        "targets hold" if holds else "TARGETS MISSED",
-    ]
+def _q(values: list[float], q: str) -> float:
+    if not values:
+        return float("nan")
+    if q == "median":
+        return statistics.median(values)
+    return statistics.quantiles(values, n=10, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+GROUPS = {"page": "pages opened in the app (Explore, Entity, Relate)", "search": "searches",
+          "first": "first loads (a new tab)"}
+TARGETED = ("page", "search", "first")
+
+
+def phase_holds(phase: Phase, unloaded: Phase, ratio_target: float = RATIO_TARGET,
+                rss_target: int = RSS_TARGET) -> tuple[dict[str, float], bool]:
+    """Loaded/unloaded ratio of the median page load and of the median search, and whether the
+    targets hold (both ratios, no normal action failed, the memory bound)."""
+    ratios = {}
+    for group in GROUPS:
+        base, loaded = unloaded.times(group), phase.times(group)
+        ratios[group] = (_q(loaded, "median") / _q(base, "median") if base and loaded
+                         else float("inf"))
+    ok = all(ratios[g] <= ratio_target for g in TARGETED) and not phase.failures \
+        and phase.peak_tree_rss < rss_target
+    return ratios, ok
+
+
+def report(r: Results, ratio_target: float = RATIO_TARGET,
+           rss_target: int = RSS_TARGET) -> tuple[str, bool]:
+    phases = [r.unloaded, *r.loaded]
+    lines = []
+    for group, title in GROUPS.items():
+        lines.append(f"{title}: {'count':>5} {'median':>7} {'p90':>7}")
+        for phase in phases:
+            t = phase.times(group)
+            lines.append(f"  {phase.name:<34} {len(t):>5} {_q(t, 'median') * 1000:>5.0f} ms "
+                         f"{_q(t, 'p90') * 1000:>5.0f} ms")
+    holds = not r.outside and bool(r.loaded) and bool(r.unloaded.actions)
+    for phase in phases:
+        cpu = phase.cpu
+        if cpu.get("wall"):
+            cores = {k: cpu[k] / cpu["wall"] for k in ("server", "clients", "machine")}
+            lines.append(f"cores busy, {phase.name}: server and workers {cores['server']:.2f}, "
+                         f"browser {cores['clients']:.2f}, everything else on the machine "
+                         f"{max(0.0, cores['machine'] - cores['server'] - cores['clients']):.2f} "
+                         f"(of {os.cpu_count()})")
+    for phase in r.loaded:
+        ratios, ok = phase_holds(phase, r.unloaded, ratio_target, rss_target)
+        holds = holds and ok
+        p90 = {g: _q(phase.times(g), "p90") / _q(r.unloaded.times(g), "p90") for g in GROUPS}
+        lines += [
+            f"[{phase.name}]",
+            f"  loaded/unloaded (target <= {ratio_target:g}x for the median): " + "; ".join(
+                f"{g} median {ratios[g]:.2f}x, p90 {p90[g]:.2f}x" for g in GROUPS),
+            f"  normal actions that did not finish within {LOAD_MS // 1000} s: {len(phase.failures)}"
+            + (f" ({', '.join(sorted(set(phase.failures))[:3])})" if phase.failures else ""),
+            f"  peak RSS: server {phase.peak_rss / 2 ** 20:.0f} MiB; server and its workers "
+            f"{phase.peak_tree_rss / 2 ** 20:.0f} MiB (target < {rss_target / GIB:g} GiB)",
+        ]
+        if phase.hostile:
+            lines.append(f"  hostile runs: {sum(phase.refused.values())}, answered by:")
+            lines += [f"    {n:>4}  {k}" for k, n in phase.refused.most_common()]
+        lines.append("  " + ("holds" if ok else "MISSED"))
+    lines += [f"requests: {r.requests}, off 127.0.0.1: {len(r.outside)}",
+              "targets hold" if holds else "TARGETS MISSED"]
     return "\n".join(lines), holds
 
 
@@ -231,18 +460,29 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20, help="sessions at once (default 20)")
     parser.add_argument("--hostile", type=int, default=5, help="of which hostile (default 5)")
-    parser.add_argument("--seconds", type=float, default=90, help="loaded phase (max 120)")
-    parser.add_argument("--baseline-rounds", type=int, default=3,
-                        help="rounds over the normal pages, unloaded (default 3)")
+    parser.add_argument("--seconds", type=float, default=45,
+                        help=f"each loaded phase (default 45, at most {MAX_SECONDS})")
+    parser.add_argument("--think", type=float, nargs=2, default=(3.0, 8.0), metavar=("MIN", "MAX"),
+                        help="a normal session's think time between actions (default 3 8 s)")
+    parser.add_argument("--baseline-rounds", type=int, default=2,
+                        help="unloaded rounds over the pages and searches (default 2)")
+    parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 40 or not 0 <= args.hostile < args.sessions:
         parser.error("--sessions must be 1–40 and --hostile fewer than --sessions")
+    if not 0 <= args.think[0] <= args.think[1] <= 60:
+        parser.error("--think needs 0 <= MIN <= MAX <= 60")
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} not found: apt-get install chromium", file=sys.stderr)
         return 2
-    results = asyncio.run(run(args.sessions, args.hostile, args.seconds, args.baseline_rounds))
-    text, holds = report(results, 2.0, 2 * GIB)
-    print(f"{args.sessions} sessions ({args.hostile} hostile) for {min(args.seconds, MAX_SECONDS):g} s")
+    started = time.monotonic()
+    results = asyncio.run(run(args.sessions, args.hostile, args.seconds, args.baseline_rounds,
+                              tuple(args.think), seed=args.seed))
+    text, holds = report(results)
+    print(f"{args.sessions} sessions ({args.hostile} hostile in the second phase), "
+          f"{min(args.seconds, MAX_SECONDS):g} s a phase, think time {args.think[0]:g}–"
+          f"{args.think[1]:g} s, one Chromium on {os.cpu_count()} cores; "
+          f"{time.monotonic() - started:.0f} s in all")
     print(text)
     return 0 if holds else 1
 
