@@ -28,14 +28,14 @@ graph.errors.QueryBusy: busy: this tab is already running a query (1 at a time, 
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import deque
 from contextlib import contextmanager
 from typing import Iterator
 
-from graph.errors import DataLoadError, QueryBusy
+from graph.errors import QueryBusy
+from graph.store.limits import env_whole_number
 
 __all__ = ["SessionQuota", "QUOTA", "session_id", "CONCURRENT_ENV", "SECONDS_ENV"]
 
@@ -45,15 +45,7 @@ WINDOW = 60.0
 
 
 def _setting(env: str, default: int, low: int, high: int) -> int:
-    raw = os.environ.get(env, "").strip()
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        value = None
-    if value is None or not low <= value <= high:
-        raise DataLoadError(f"{env} must be a whole number between {low} and {high}, "
-                            f"not {raw[:40]!r}")
-    return value
+    return env_whole_number(env, default, low, high)
 
 
 class SessionQuota:

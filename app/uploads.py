@@ -33,6 +33,7 @@ from typing import Sequence
 from graph.errors import CausemapError, DataLoadError
 from graph.store import Store
 from graph.store.files import FORMATS, rdf_format
+from graph.store.limits import env_whole_number
 
 __all__ = ["UploadLimits", "Upload", "UploadBusy", "load_upload", "display_name", "SETTINGS",
            "ACCEPTED_EXTENSIONS", "live_uploads"]
@@ -82,15 +83,7 @@ class UploadLimits:
         """
         values = {}
         for key, (env, default, low, high, _) in SETTINGS.items():
-            raw = os.environ.get(env, "").strip()
-            try:
-                value = int(raw) if raw else default
-            except ValueError:
-                value = None
-            if value is None or not low <= value <= high:
-                raise DataLoadError(f"{env} must be a whole number between {low} and {high}, "
-                                    f"not {raw[:40]!r}")
-            values[key] = value
+            values[key] = env_whole_number(env, default, low, high)
         mb = values.pop("max_mb")
         return cls(max_bytes=mb * 1024 * 1024, **values)
 

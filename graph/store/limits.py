@@ -150,3 +150,26 @@ def markdown_table() -> str:
         lines.append(f"| `{s.env}` | {shown(s.default)} {s.unit} | {shown(s.low)} – "
                      f"{shown(s.high)} | {s.bounds} |")
     return "\n".join(lines) + "\n"
+
+
+def env_whole_number(env: str, default: int, low: int, high: int) -> int:
+    """A whole number from the environment variable ``env`` (``default`` when unset), for limits
+    kept outside :data:`SETTINGS` (the app's upload and per-session caps).
+
+    Raises
+    ------
+    DataLoadError
+        The variable is not a whole number between ``low`` and ``high``; the message names it.
+
+    >>> env_whole_number("CAUSEMAP_NOT_SET_ANYWHERE", 7, 1, 10)
+    7
+    """
+    raw = os.environ.get(env, "").strip()
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise DataLoadError(f"{env} must be a whole number between {low} and {high}, "
+                            f"not {raw[:40]!r}")
+    return value
