@@ -32,7 +32,7 @@ from graph.namespace import curie
 from graph.store import Store
 from graph.namespace import expand_curie
 from graph.view.clusters import CLUSTER_PREFIX, DEFAULT_THRESHOLD, clustered_view
-from graph.view.network import DEFAULT_MAX_NODES, bounded_view, hubs_by_degree
+from graph.view.network import DEFAULT_MAX_NODES, bounded_view, degree_ranking, hubs_by_degree
 
 __all__ = ["View", "view_from_params", "view_params", "start_focus", "draw", "expand", "caption",
            "remember", "toggle_group", "is_cluster",
@@ -75,10 +75,20 @@ class View:
 
 
 def start_focus(kg: Store) -> tuple[str | None, int]:
-    """The start view's focus (the best-connected entity, computed once per store) and radius."""
-    hubs = hubs_by_degree(kg, 1)
-    radius = 2 if len(kg.entities()) <= _SMALL_STORE else 1
-    return (str(hubs[0]) if hubs else None), radius
+    """The start view's focus and radius: the best-connected entity, two hops, on a small graph;
+    on a big one the best-connected *condition*, one hop (its phenotypes in groups), since the
+    best-connected entity there is a term such as "Autosomal recessive inheritance", whose
+    4,195 diseases would be one group of one class. Computed from store facts."""
+    from graph.learn.stats import entity_count
+    from graph.namespace import CM
+
+    if entity_count(kg) <= _SMALL_STORE:
+        hubs = hubs_by_degree(kg, 1)
+        return (str(hubs[0]) if hubs else None), 2
+    hubs = [node for node, _ in degree_ranking(kg, 2000)]  # a store fact: no query
+    condition = next((h for h in hubs if kg.class_of(h) == CM.Condition), None)
+    focus = condition if condition is not None else (hubs[0] if hubs else None)
+    return (str(focus) if focus is not None else None), 1
 
 
 def _entity(kg: Store, raw: str, what: str, problems: list[str]) -> str | None:

@@ -116,3 +116,14 @@ def test_relate_two_diseases(page, store):
     a, b = _diseases(store, 2)
     at = page("relate", a=a, b=b)
     assert not at.error
+
+
+def test_the_start_view_of_a_big_graph_is_its_best_connected_disease_in_groups(page, store):
+    import json
+
+    at = page("explore")
+    data = [json.loads(el.proto.json or el.proto.mixed.json) for el in at.get("bidi_component")
+            if el.proto.component_name == "causemap_network"][0]
+    focus = next(n for n in data["nodes"] if n.get("isFocus"))
+    assert store.class_of(URIRef(focus["id"])) == CM.Condition  # not "Autosomal recessive …"
+    assert any(n.get("isCluster") for n in data["nodes"]) and len(data["nodes"]) <= 40
