@@ -206,12 +206,20 @@ function spread(ids, pos, rel, half) {
   return overlaps;
 }
 
+// A redraw that may come after the network was destroyed (a pulse's next frame, a late timer,
+// when Streamlit has replaced the view): vis-network's destroy() removes its renderer, and a
+// redraw then would throw "Cannot read properties of undefined (reading 'redraw')".
+function redraw(net) {
+  if (net && net.renderer) net.redraw();
+}
+
 function place(view) {
+  if (!view.network || !view.network.renderer) return false;  // destroyed meanwhile
   const [W, H] = canvasSize(view);
   if (!W || !H || view.items.length === 0) return false;
   const net = view.network;
   net.fit();     // everything in view, so that every label is measured by the redraw
-  net.redraw();
+  redraw(net);
   const rel = relativeBoxes(view);
   const ids = view.items.map((n) => n.id).filter((id) => rel[id]);
   const raw = net.getPositions(ids);
@@ -240,7 +248,7 @@ function place(view) {
     if (overlaps === 0) break;
   }
   view.nodes.update(ids.map((id) => ({ id, x: pos[id].x, y: pos[id].y })));
-  net.redraw();  // vis-network moves the boxes (which fit() reads) only when it draws
+  redraw(net);  // vis-network moves the boxes (which fit() reads) only when it draws
   view.boxes = {};
   for (const id of ids) {
     const r = rel[id], p = pos[id];
@@ -443,7 +451,7 @@ function decorate(view, ctx) {
     ctx.arc(node.x, node.y, (node.options.size || 10) + 6 + 36 * phase, 0, 2 * Math.PI);
     ctx.stroke();
     ctx.restore();
-    requestAnimationFrame(() => net.redraw());
+    requestAnimationFrame(() => redraw(net));
   }
 }
 
@@ -465,7 +473,7 @@ function locate(view, id) {
   view.pulse = { id, start: performance.now() };
   view.container.dataset.pulsing = id;
   view.container.dataset.located = id;
-  net.redraw();
+  redraw(net);
 }
 
 function select(view, id, fromList) {
