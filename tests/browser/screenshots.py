@@ -37,6 +37,7 @@ SHOTS: dict[str, tuple[str, str | None]] = {
 }
 #: With ``--store PATH`` (a full HPO store from ``causemap import-hpo PATH``): the HPO tour.
 HPO_SHOTS: dict[str, tuple[str, str | None]] = {
+    "hpo-start": ("/", None),
     "hpo-explore": ("/?focus=disease:OMIM_188400&radius=1", None),
     "hpo-explore-open": ("/?focus=disease:OMIM_188400&radius=1&open=obo:HP_0001626", None),
     "hpo-entity": ("/entity?entity=disease:OMIM_188400", None),
