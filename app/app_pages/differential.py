@@ -28,6 +28,15 @@ SHOWN = 8  # candidates listed in detail; the chart shows them all
 
 
 
+def _next_finding_box(nf, id_note: str = "") -> None:
+    """The next best finding, why, and a button that adds it (both kinds of differential)."""
+    with st.container(border=True):
+        st.markdown(f"**Next best finding to ask about: {markdown_text(nf.label)}**{id_note}")
+        st.markdown(markdown_text(nf.reason))
+        st.button(f"Add “{markdown_text(capitalise(nf.label))}” to my findings",
+                  key="differential_add", on_click=_add_finding, args=(nf.finding,))
+
+
 def _hpo_page() -> None:
     """The page on a store with HPO annotations: every disease ranked by phenotype similarity."""
     from graph.errors import CausemapError
@@ -109,12 +118,7 @@ def _hpo_page() -> None:
 
     if d.next_finding:
         nf = d.next_finding
-        with st.container(border=True):
-            st.markdown(f"**Next best finding to ask about: {markdown_text(nf.label)}** "
-                        f"({short_id(nf.finding)})")
-            st.markdown(markdown_text(nf.reason))
-            st.button(f"Add “{markdown_text(capitalise(nf.label))}” to my findings",
-                      key="differential_add", on_click=_add_finding, args=(nf.finding,))
+        _next_finding_box(nf, f" ({short_id(nf.finding)})")
 
     for rank, cand in enumerate(d.candidates[:SHOWN], 1):
         title = (f"{rank}\\. {markdown_text(cand.label)} ({short_id(cand.node)}): "
@@ -197,12 +201,7 @@ st.caption("Ranked by the number of findings explained, then by coverage (the sh
 
 if d.next_finding:
     nf = d.next_finding
-    with st.container(border=True):
-        st.markdown(f"**Next best finding to ask about: {markdown_text(nf.label)}**")
-        st.markdown(markdown_text(nf.reason))
-        st.button(f"Add “{markdown_text(capitalise(nf.label))}” to my findings",
-                  key="differential_add",
-                  on_click=_add_finding, args=(nf.finding,))
+    _next_finding_box(nf)
 
 for rank, cand in enumerate(d.candidates[:SHOWN], 1):
     title = (f"{rank}\\. {markdown_text(capitalise(cand.label))} ({markdown_text(cand.cls_label)}): "
