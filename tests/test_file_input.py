@@ -88,6 +88,15 @@ def hostile_files(folder: Path) -> dict[str, tuple[Path, str]]:
     (folder / "passwd.ttl").write_text(SECRET)
     add("not-rdf", folder / "passwd.ttl", r"not valid Turtle: a prefix is used that was never "
         r"declared \(line 1, column 1\)")
+    # N-Triples is parsed in-process unless it holds a quoted triple: a non-RDF file takes that
+    # path, and quoted triples nested 100,000 deep (which overflow the parser's stack) must not.
+    (folder / "passwd.nt").write_text(SECRET)
+    add("not-rdf-nt", folder / "passwd.nt", r"not valid N-Triples: an invalid IRI \(line 1")
+    depth = 100_000
+    (folder / "nested.nt").write_text("<urn:a> <urn:b> " + "<<( <urn:a> <urn:b> " * depth
+                                      + "<urn:c>" + " )>>" * depth + " .\n")
+    add("nested-quoted", folder / "nested.nt", r"not valid N-Triples: the parser crashed on it "
+        r"\(it is probably nested too deeply\)")
     return files
 
 
@@ -133,7 +142,7 @@ def _assert_refused(result, path: Path, reason: str) -> None:
 
 CASES = ["fifo", "dev-zero-link", "folder", "symlink-loop", "oversize", "billion-laughs",
          "external-entity", "external-dtd", "context-file-iri", "context-path",
-         "context-dev-zero", "context-fifo", "not-rdf"]
+         "context-dev-zero", "context-fifo", "not-rdf", "not-rdf-nt", "nested-quoted"]
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -251,6 +260,33 @@ def test_a_file_swapped_after_its_check_is_refused(tmp_path):
     os.mkfifo(path)
     with pytest.raises(DataLoadError, match="changed while it was being read"):
         open_checked(checked)
+
+
+def test_flat_line_formats_skip_the_child_parser_and_quoted_triples_do_not(tmp_path, monkeypatch):
+    # The in-process path must be taken only when nothing in the file can nest: a spy on the
+    # child parser sees the file with "<<" (even inside a literal), never the flat one.
+    import graph.store.oxigraph_store as oxs
+    children = []
+    real = oxs.untrusted_quads
+
+    def spy(checked, limits=None):
+        children.append(checked.path.name)
+        return real(checked, limits)
+    monkeypatch.setattr(oxs, "untrusted_quads", spy)
+    (tmp_path / "flat.nt").write_text('<urn:a> <urn:b> "plain" .\n')
+    (tmp_path / "flat.nq").write_text('<urn:a> <urn:b> "in a graph" <urn:g> .\n')
+    (tmp_path / "literal.nt").write_text('<urn:a> <urn:b> "x << y" .\n')
+    (tmp_path / "quoted.nt").write_text('<urn:a> <urn:b> <<( <urn:a> <urn:b> <urn:c> )>> .\n')
+    kg = OxigraphStore.from_files([tmp_path / n for n in
+                                   ("flat.nt", "flat.nq", "literal.nt", "quoted.nt")])
+    try:
+        assert children == ["literal.nt", "quoted.nt"]
+        rows = kg.select_text("SELECT ?o WHERE { <urn:a> <urn:b> ?o FILTER(isLiteral(?o)) } "
+                              "ORDER BY ?o")
+        assert [r[0] for r in rows] == ["in a graph", "plain", "x << y"]
+        assert kg.select_text("SELECT ?o WHERE { GRAPH <urn:g> { <urn:a> <urn:b> ?o } }")
+    finally:
+        kg.close()
 
 
 @pytest.mark.parametrize("backend", [OxigraphStore, RdflibStore])

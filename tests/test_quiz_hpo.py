@@ -46,3 +46,25 @@ def test_the_same_seed_gives_the_same_quiz(enriched):
     assert [q.prompt for q in hpo_quiz(enriched, n=2, seed=7)] == \
         [q.prompt for q in hpo_quiz(enriched, n=2, seed=7)]
     assert all(isinstance(n, URIRef) for q in hpo_quiz(enriched, n=1, seed=7) for n in q.option_nodes)
+
+
+def test_askable_diseases_have_three_frequent_phenotypes_not_onsets(hpo_sample_store):
+    # Onset, inheritance and course annotations carry frequencies too; only phenotypes count. In
+    # the 10 % sample some diseases reach three frequent terms only with an onset among them.
+    from graph.learn.quiz_hpo import MIN_FREQUENT, _askable
+    from graph.store.oxigraph_store import OxigraphStore
+    kg = OxigraphStore.open(hpo_sample_store, workers=1)
+    try:
+        kg._facts.pop("quiz_diseases", None)  # computed again, not read from the folder
+        phenotypes = {d for d, in kg.select_text(f"""SELECT ?d WHERE {{
+            ?a cm:frequencyValue ?f FILTER(?f >= {FREQUENT})
+            ?a cm:annotatedCondition ?d ; cm:annotatedTerm ?t . ?t a cm:Symptom }}
+            GROUP BY ?d HAVING (COUNT(DISTINCT ?t) >= {MIN_FREQUENT})""")}
+        any_term = {d for d, in kg.select_text(f"""SELECT ?d WHERE {{
+            ?a cm:frequencyValue ?f FILTER(?f >= {FREQUENT})
+            ?a cm:annotatedCondition ?d ; cm:annotatedTerm ?t }}
+            GROUP BY ?d HAVING (COUNT(DISTINCT ?t) >= {MIN_FREQUENT})""")}
+        assert any_term - phenotypes, "the sample no longer tells the two apart"
+        assert set(_askable(kg)) == phenotypes
+    finally:
+        kg.close()

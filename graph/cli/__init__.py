@@ -11,6 +11,8 @@ Errors are one line on stderr, prefixed ``causemap: error:``, never a traceback.
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 
 import typer
@@ -19,7 +21,7 @@ from graph.cli import commands, imports, learn, serve  # noqa: F401  (each regis
 from graph.cli.common import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL, EXIT_OK, app, state
 from graph.errors import CausemapError
 
-__all__ = ["app", "main", "state", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT"]
+__all__ = ["app", "main", "run", "state", "EXIT_OK", "EXIT_CHECK_FAILED", "EXIT_BAD_INPUT"]
 
 
 def main() -> None:
@@ -52,6 +54,31 @@ def main() -> None:
     sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
+def run() -> None:
+    """The installed ``causemap`` script: :func:`main`, then an exit that skips the final teardown.
+
+    Freeing a loaded graph object by object costs more than the query it served (1.2 s of a 8.2 s
+    ``causemap --data`` run on the 2.3 M-triple HPO file), and the operating system reclaims it
+    all at once anyway. So once the command has finished, the exit handlers run (the query
+    workers are stopped, temporary files removed), output is flushed, and the process ends without
+    tearing down the interpreter. In-process callers (the tests) use :func:`main`.
+    """
+    try:
+        main()
+        code = EXIT_OK
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        if not isinstance(exc.code, (int, type(None))):
+            print(exc.code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a closed pipe (``causemap query … | head``): nothing more to say
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
 

@@ -113,11 +113,12 @@ def load(
     report = build_store(path, state.data, progress=progress)
     if sys.stderr.isatty():
         typer.echo("\rindexing names for search…" + " " * 30, nl=False, err=True)
-    prepare_store(report.path)
+    indexing = prepare_store(report.path, report.triples)
     if sys.stderr.isatty():
         typer.echo("\r" + " " * 60 + "\r", nl=False, err=True)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
-               f"{report.seconds:.1f} s; use it with --store oxigraph:{report.path}")
+               f"{report.seconds + indexing:.1f} s ({report.seconds:.1f} s loading, "
+               f"{indexing:.1f} s indexing); use it with --store oxigraph:{report.path}")
 
 
 # -- validate ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ on :data:`app` when :mod:`graph.cli` imports them; they import this module, neve
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -95,30 +96,47 @@ def _global(
         parse_descriptor(state.store)  # a typo fails here, before any command runs
 
 
-
-
-def prepare_store(path) -> None:
+def prepare_store(path, triples: int | None = None) -> float:
     """Compute, once, what a store just made at ``path`` needs at every start — its search index,
-    its whole-store facts (counts, the best-connected entities) and, for a store with HPO
-    annotations, the phenotype index of the differential — and keep them in its folder, so that no
-    later command or app start computes them again (a few seconds each on the HPO graph)."""
+    its whole-store facts (counts, the best-connected entities, the quiz's pools) and, for a store
+    with HPO annotations, the phenotype index of the differential — and keep them in its folder,
+    so that no later command or app start computes them again. ``triples`` is the count the
+    loader already took (counting again scans the store). Returns the seconds it took.
+
+    The steps are independent and run on two threads: Oxigraph evaluates queries without the
+    GIL, so the engine-bound ones (the degree ranking, the quiz pools, the phenotype index's bulk
+    reads) overlap with the Python-bound ones (the search index). On the full HPO graph: 13.2 s
+    one after the other, 8.1 s on two threads (this machine's two cores).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from graph.learn.phenotype_index import has_phenotype_annotations, save_phenotype_index
+    from graph.learn.quiz_hpo import prepare as prepare_quiz
     from graph.learn.search import save_index
     from graph.learn.stats import entity_count, instance_counts, relation_counts
     from graph.store.oxigraph_store import OxigraphStore
     from graph.view.clusters import organ_systems
     from graph.view.network import hubs_by_degree
 
+    started = time.perf_counter()
     kg = OxigraphStore.open(path, workers=1)
-    try:
-        save_index(kg, path)
-        len(kg), entity_count(kg), instance_counts(kg), relation_counts(kg)
-        hubs_by_degree(kg, 1)
-        organ_systems(kg)
-        from graph.learn.quiz_hpo import prepare as prepare_quiz
-        prepare_quiz(kg)
-        from graph.learn.phenotype_index import has_phenotype_annotations, save_phenotype_index
+    if triples is not None:
+        kg.fact("triples", lambda: triples)
+
+    def phenotypes() -> None:
         if has_phenotype_annotations(kg):
             save_phenotype_index(kg, path)
+        prepare_quiz(kg)  # its diseases come from the phenotype index
+
+    steps = [phenotypes,  # the longest first: 6 s on the full HPO graph
+             lambda: save_index(kg, path), lambda: hubs_by_degree(kg, 1),
+             lambda: (len(kg), entity_count(kg), instance_counts(kg), relation_counts(kg)),
+             lambda: organ_systems(kg)]
+    try:
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="prepare") as pool:
+            for future in [pool.submit(step) for step in steps]:
+                future.result()
         kg.save_facts()
     finally:
         kg.close()
+    return time.perf_counter() - started

@@ -24,10 +24,13 @@ from __future__ import annotations
 
 import functools
 import random
+
+import numpy as np
 from rdflib import URIRef
 
 from graph.learn.entities import annotation_sentence
 from graph.learn.explain import Step, explain_path
+from graph.learn.phenotype_index import phenotype_index
 from graph.learn.quiz import Question
 from graph.namespace import CM
 from graph.store import Store
@@ -50,12 +53,17 @@ def has_annotations(kg: Store) -> bool:
 
 
 def _askable(kg: Store) -> list[str]:
-    """Diseases with enough frequent features to ask about (a frequency ≥ 0.8 is never a NOT)."""
+    """Diseases with at least :data:`MIN_FREQUENT` frequent phenotypes (a frequency ≥ 0.8 is
+    never a NOT), read from the phenotype index (:mod:`graph.learn.phenotype_index`), which holds
+    each disease's phenotype annotations with their frequencies. Onset, inheritance and course
+    terms carry frequencies too, but are not features to ask about."""
     def compute():
-        return sorted(d for d, _ in kg.select_text(f"""SELECT ?d (COUNT(DISTINCT ?t) AS ?n) WHERE {{
-            ?a cm:frequencyValue ?f FILTER(?f >= {FREQUENT})
-            ?a cm:annotatedCondition ?d ; cm:annotatedTerm ?t }}
-            GROUP BY ?d HAVING (COUNT(DISTINCT ?t) >= {MIN_FREQUENT})"""))
+        index = phenotype_index(kg)
+        per_disease = np.diff(index.ann_ptr)
+        disease_of = np.repeat(np.arange(len(index.diseases)), per_disease)
+        frequent = np.bincount(disease_of[index.ann_freq >= FREQUENT],
+                               minlength=len(index.diseases))
+        return sorted(index.diseases[i] for i in np.flatnonzero(frequent >= MIN_FREQUENT))
     return kg.fact("quiz_diseases", compute)
 
 

@@ -31,7 +31,7 @@ from graph.store.base import Payload, QueryRequest, Rows, Source, Store
 from graph.store.engine import QUERY_BASE, decode_payload, run_on_oxigraph
 from graph.store.files import (ONTOLOGY, ONTOLOGY_GRAPH, FileLimits, check_file, data_files,
                                parse_failure)
-from graph.store.parsing import parse_failure_of, untrusted_quads
+from graph.store.parsing import checked_path, flat_lines, parse_failure_of, untrusted_quads
 from graph.store.terms import from_ox, to_ox
 from graph.store.workers import WorkerPool
 
@@ -47,8 +47,10 @@ def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False,
 
     Every file is checked first (:func:`~graph.store.files.check_file`: a regular file within the
     size cap). An untrusted one — any file but the bundled data and the ontology — is parsed in a
-    child process under the parse time limit and a memory cap (:mod:`graph.store.parsing`); a
-    load is transactional, so a refused file leaves the store as it was.
+    child process under the parse time limit and a memory cap (:mod:`graph.store.parsing`),
+    unless it is flat N-Triples or N-Quads (:func:`~graph.store.parsing.flat_lines`), which
+    Oxigraph reads in-process in linear time; a load is transactional, so a refused file leaves
+    the store as it was.
     """
     checked = check_file(path, limits)
     fmt = checked.fmt
@@ -60,6 +62,13 @@ def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False,
             put(path=str(path), format=kind, base_iri=checked.base_iri, to_graph=target)
         except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
             raise parse_failure(path, fmt, exc) from None
+        return
+    if flat_lines(checked):
+        with checked_path(checked) as source:
+            try:
+                put(path=source, format=kind, base_iri=checked.base_iri, to_graph=target)
+            except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+                raise parse_failure(path, fmt, exc) from None
         return
     # The child writes N-Quads; a triple format's statements are all in the default graph, so
     # they are read as N-Triples lines, which puts them in ``target``.

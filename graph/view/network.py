@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 
 import networkx as nx
@@ -160,11 +161,17 @@ def degree_ranking(kg: Store, limit: int) -> list[tuple[URIRef, int]]:
     """The best-connected entities of a large store with their degrees (at most 2,000), once per
     store: one grouped query, kept beside an on-disk store (:meth:`graph.store.Store.fact`)."""
     def compute():
+        # Out- and in-degree as two groupings, summed here: one UNION of both directions costs
+        # 2.1 s on the full HPO graph, the two 1.4 s. A subject is never a literal, so only the
+        # blank nodes among them are filtered (isBlank is the cheaper test).
         values = " ".join(f"<{p}>" for p in RELATIONS)
-        rows = kg.select_text(f"""SELECT ?x (COUNT(*) AS ?d) WHERE {{
-            VALUES ?p {{ {values} }} {{ ?x ?p ?o }} UNION {{ ?o ?p ?x }} FILTER(isIRI(?o))
-        }} GROUP BY ?x ORDER BY DESC(?d) ?x LIMIT {_HUBS * 2}""")
-        return [[x, int(d)] for x, d in rows if kg.class_of(URIRef(x)) is not None][:_HUBS]
+        degree: Counter = Counter()
+        for pattern in ("?x ?p ?o FILTER(isIRI(?o))", "?o ?p ?x FILTER(!isBlank(?o))"):
+            for x, d in kg.select_text(f"SELECT ?x (COUNT(*) AS ?d) WHERE {{ VALUES ?p {{ {values} }} "
+                                       f"{pattern} }} GROUP BY ?x"):
+                degree[x] += int(d)
+        top = sorted(degree.items(), key=lambda item: (-item[1], item[0]))[:_HUBS * 2]
+        return [[x, d] for x, d in top if kg.class_of(URIRef(x)) is not None][:_HUBS]
     return [(URIRef(x), d) for x, d in kg.fact("degree_ranking", compute)[:limit]]
 
 
