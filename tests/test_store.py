@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Literal, URIRef
 
 from graph.errors import DataLoadError
 from graph.namespace import CM, entity
@@ -57,3 +60,35 @@ def test_bad_user_files_fail_with_a_specific_message(tmp_path, name, content, me
 def test_empty_file_list_is_an_error():
     with pytest.raises(DataLoadError, match="no data files"):
         load([])
+
+
+_LANGS = ["en", "en-GB", "fr", "de-CH-1996", "zh-Hant-TW", "x-private"]
+
+
+@given(text=st.text(), lang=st.sampled_from([None, *_LANGS]))
+@settings(max_examples=300, deadline=None)
+def test_decoded_string_literals_are_what_rdflib_makes(text, lang):
+    # The fast path builds string literals without rdflib's constructor: every attribute, the
+    # equality and the hash must be the constructor's.
+    from graph.store.terms import decode
+    fast, slow = decode((text, lang, None)), Literal(text, lang=lang)
+    assert type(fast) is type(slow) and str(fast) == str(slow)
+    for attr in ("language", "datatype", "value", "ill_typed"):
+        assert getattr(fast, attr) == getattr(slow, attr), attr
+    assert fast == slow and hash(fast) == hash(slow) and fast.n3() == slow.n3()
+    assert fast.eq(slow) and fast.toPython() == slow.toPython()
+
+
+@pytest.mark.parametrize("text, datatype", [
+    ("01", "http://www.w3.org/2001/XMLSchema#integer"),
+    ("1.50", "http://www.w3.org/2001/XMLSchema#decimal"),
+    ("true", "http://www.w3.org/2001/XMLSchema#boolean"),
+    ("2024-02-30", "http://www.w3.org/2001/XMLSchema#date"),
+    ("abc", "http://www.w3.org/2001/XMLSchema#integer"),
+    ("x", "https://w3id.org/causemap/custom")])
+def test_decoded_typed_literals_are_normalised_as_rdflib_does(text, datatype):
+    from graph.store.terms import decode
+    fast, slow = decode((text, None, datatype)), Literal(text, datatype=URIRef(datatype))
+    assert (str(fast), fast.datatype, fast.value, fast.ill_typed) == \
+        (str(slow), slow.datatype, slow.value, slow.ill_typed)
+    assert decode((text, None, datatype)) is fast  # kept: literals are immutable
