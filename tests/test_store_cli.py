@@ -55,6 +55,29 @@ def test_load_writes_a_marked_store_and_reports_it(run_cli, tmp_path):
     assert code == 0, err
 
 
+@pytest.mark.parametrize("child", ["works", "fails"])
+def test_a_large_store_indexes_its_names_in_a_process_of_its_own(tmp_path, monkeypatch, child):
+    # Forced here (the bundled data is small): the index the child saves is the one built
+    # in-process; a child that fails leaves the index to be built here, never a store without it.
+    import graph.cli.common as common
+    from graph.learn.search import INDEX_FILE, build_index
+    monkeypatch.setattr(common, "_SEARCH_PROCESS_BYTES", 0)
+    if child == "fails":
+        monkeypatch.setattr(common, "_SEARCH_INDEX", "raise SystemExit(1)")
+    started = []
+    real = common._search_index_process
+    monkeypatch.setattr(common, "_search_index_process",
+                        lambda path: started.append(path) or real(path))
+    report = build_store(tmp_path / "s", prepare=common.prepare_store)
+    assert started and report.triples > 1000 and report.indexing > 0
+    saved = json.loads((tmp_path / "s" / INDEX_FILE).read_text())
+    kg = open_store(f"oxigraph:{tmp_path / 's'}")
+    try:
+        assert saved == json.loads(build_index(kg).to_json())
+    finally:
+        kg.close()
+
+
 @pytest.mark.parametrize("args, message", [
     # a folder with someone else's files is never overwritten
     (lambda p: ["load", str(p / "theirs")], "refusing to overwrite a folder that is not a store"),

@@ -110,15 +110,18 @@ def load(
         if sys.stderr.isatty():
             typer.echo(f"\rloading {step} ({size / 1e6:,.0f} MB): {seconds} s", nl=False, err=True)
 
-    report = build_store(path, state.data, progress=progress)
+    def prepare(folder: Path) -> int:
+        if sys.stderr.isatty():
+            typer.echo("\rindexing (search, counts, hubs, phenotypes)…" + " " * 20, nl=False,
+                       err=True)
+        return prepare_store(folder)
+
+    report = build_store(path, state.data, progress=progress, prepare=prepare)
     if sys.stderr.isatty():
-        typer.echo("\rindexing names for search…" + " " * 30, nl=False, err=True)
-    indexing = prepare_store(report.path, report.triples)
-    if sys.stderr.isatty():
-        typer.echo("\r" + " " * 60 + "\r", nl=False, err=True)
+        typer.echo("\r" + " " * 70 + "\r", nl=False, err=True)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
-               f"{report.seconds + indexing:.1f} s ({report.seconds:.1f} s loading, "
-               f"{indexing:.1f} s indexing); use it with --store oxigraph:{report.path}")
+               f"{report.seconds:.1f} s ({report.indexing:.1f} s of it indexing); use it with "
+               f"--store oxigraph:{report.path}")
 
 
 # -- validate ------------------------------------------------------------------------------------
