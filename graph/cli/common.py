@@ -109,8 +109,9 @@ kg.close()
 """
 
 
-def _search_index_process(path) -> "subprocess.Popen":
-    """A fresh interpreter that builds and saves the search index of the store at ``path``.
+def _search_index_process(path):
+    """A fresh interpreter (a :class:`subprocess.Popen`) that builds and saves the search index
+    of the store at ``path``.
 
     The index is Python work (normalising and indexing every name), which threads would run under
     the GIL one at a time with the phenotype index's; a process of its own runs it beside them
