@@ -19,6 +19,7 @@ import streamlit as st  # noqa: E402
 
 from app.state import dataset_picker, get_kg  # noqa: E402
 from app.a11y import accessibility_fixes  # noqa: E402
+from app.rerun_pace import keep_pace  # noqa: E402
 from app.ui import GLOBAL_CSS  # noqa: E402
 
 PAGES_DIR = Path(__file__).parent / "app_pages"
@@ -42,6 +43,7 @@ PAGES = [
 # A local favicon: a material-icon page_icon makes the browser fetch it from Google's font servers.
 st.set_page_config(page_title="Causemap", page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
                    layout="wide")
+keep_pace()  # a tab that reruns faster than its pace waits here, holding nothing (app/rerun_pace.py)
 
 sections: dict[str, list] = {}
 for section, file, title, icon, url in PAGES:

@@ -1,40 +1,40 @@
 """Benchmark: many users at once — normal page loads with and without hostile neighbours, and memory.
 
-One ``streamlit run`` of the app (the bundled graph) on a free 127.0.0.1 port, and **one** headless
-Debian Chromium (``/usr/bin/chromium``, driven by Playwright's async API) with one browser context
-per session, so each is its own Streamlit session (its own websocket) but there is one browser
-process, as twenty students' tabs would be on twenty machines rather than twenty browsers on this
-one. Nothing is blocked for speed (images, fonts and scripts all load); nothing leaves the
-machine: every request and websocket to a host other than 127.0.0.1 is aborted and counted, and
-the run fails if there is one.
+One ``streamlit run`` of the app (the bundled graph) on a free 127.0.0.1 port. Each session is its
+own Streamlit session (its own websocket), as twenty students' tabs would be:
 
-What a session does:
-
-- **normal** (a student): arrives with a full page load of a deep link (a new tab: timed from
-  ``goto`` until the page's script has finished and its title is drawn), then moves about in the
-  app as its links do — the same tab and session, the script rerun for the new page and query
-  string (Explore, Entity or Relate in deep-link states; timed until that rerun has finished) —
-  or searches on the page it is on (typing "low calcium" into its search box, timed until the
-  matches are listed), and reads for a think time (``--think``, 3–8 s, seeded random) after
-  each action;
-- **hostile**: opens the SPARQL page with a hostile query (a cartesian product of three triple
-  patterns under ORDER BY, or a string doubled 24 times with CONCAT) and clicks *Run* again as
-  soon as the last run has been answered, for the whole phase. What each run got is counted by
-  the limit that answered it (the per-tab caps of ``app/session_queries.py``, the process and
-  worker caps, the time limit, the memory cap).
+- **one measured tab**, in headless Debian Chromium (``/usr/bin/chromium``, Playwright's async
+  API), which does what a student does and is timed as a student sees it: a new tab's full load
+  of a deep link (from ``goto`` until the page's script has finished and its title is drawn),
+  every page opened in the app as its links do (the same tab, the script rerun for the new page
+  and query string: Explore, Entity, Relate in deep-link states) and a search on each ("low
+  calcium" typed into its search box, timed until the matches are listed), one second apart,
+  round after round. Nothing is blocked (images, fonts, scripts all load) and nothing leaves the
+  machine: every request and websocket to a host other than 127.0.0.1 is aborted and counted,
+  and the run fails if there is one;
+- **the other sessions** speak Streamlit's websocket protocol directly (``bench/st_ws.py``):
+  exactly the reruns a tab asks for, at no cost of rendering on this machine — twenty students'
+  browsers run on twenty machines, not on the server's two cores. A *normal* one opens the same
+  pages as the measured tab in random order, reading for a think time (``--think``, 3–8 s,
+  seeded random) after each; a *hostile* one opens the SPARQL page with a hostile query (a
+  cartesian product of three triple patterns under ORDER BY, or a string doubled 24 times with
+  CONCAT) and asks again as soon as each run is answered, for the whole phase. What each run got
+  is counted by the limit that answered it (the per-tab caps of ``app/session_queries.py``, the
+  process and worker caps, the time limit, the memory cap).
 
 Phases, each on the same server, the memory sampled every 0.2 s (the server process, and the
 server with every process it started, i.e. its query workers):
 
-1. **unloaded**: one normal session alone, ``--baseline-rounds`` times (after one untimed warm-up
-   round): a new tab's first load, then every page and a search on each, one second apart;
-2. **normal only**: ``--sessions`` normal sessions at once for ``--seconds``;
-3. **with hostile**: the same number of sessions for ``--seconds``, ``--hostile`` of them hostile.
+1. **unloaded**: the measured tab alone, ``--baseline-rounds`` rounds (after one untimed warm-up);
+2. **normal only**: the measured tab and ``--sessions`` − 1 normal sessions for ``--seconds``;
+3. **with hostile**: the same, ``--hostile`` of those sessions hostile.
 
-Targets: in each loaded phase the median first load, page opened in the app and search are each
-at most 2× their unloaded medians, no normal action fails to finish within 30 s, and the peak resident memory of the server and its workers stays
-under 2 GiB. Every figure is printed (medians and p90 by kind, the ratio, the peaks, the hostile
-runs by limit); exit status 0 when the targets hold in both loaded phases, 1 otherwise.
+Targets: in each loaded phase the measured tab's median first load, page opened in the app and
+search are each at most 2× their unloaded medians, no action of it fails to finish within 30 s,
+and the peak resident memory of the server and its workers stays under 2 GiB. Every figure is
+printed (medians and p90 by kind, the ratio, the background sessions' rerun times, the peaks,
+the cores busy, the hostile runs by limit); exit status 0 when the targets hold in both loaded
+phases, 1 otherwise.
 
 Run: ``.venv/bin/python bench/bench_app_load.py [--sessions 20] [--hostile 5] [--seconds 45]``
 (about 2.5 minutes with the defaults; a phase is at most 60 s, plus 35 s to cut off what is late).
@@ -54,10 +54,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from st_ws import WsSession  # noqa: E402
+
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, is_local, start_streamlit  # noqa: E402
 
 APP = ROOT / "app" / "streamlit_app.py"
@@ -108,6 +113,7 @@ class Phase:
     sessions: int = 1
     hostile: int = 0
     actions: list[tuple[str, float]] = field(default_factory=list)  # (kind, seconds)
+    background: list[float] = field(default_factory=list)  # normal sessions' page reruns
     failures: list[str] = field(default_factory=list)
     refused: Counter = field(default_factory=Counter)  # hostile runs by what answered them
     peak_rss: int = 0
@@ -130,60 +136,45 @@ class Results:
     server_pid: int = 0
 
 
-def _rss(pid: int) -> int:
+def _tree(root: int) -> list[psutil.Process]:
+    """A process and every process under it (the server's query zygote and workers)."""
     try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+        top = psutil.Process(root)
+        return [top, *top.children(recursive=True)]
+    except psutil.Error:
+        return []
 
 
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
-
-
-def _cpu(pids: list[int]) -> float:
-    """CPU seconds used so far by ``pids`` (and by their children that have been waited for)."""
-    total = 0
-    for pid in pids:
+def _cpu(processes) -> float:
+    """CPU seconds used so far by ``processes`` (and by their children they have waited for)."""
+    total = 0.0
+    for proc in processes:
         try:
-            with open(f"/proc/{pid}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
-        except (OSError, IndexError, ValueError):
+            t = proc.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+        except psutil.Error:
+            pass  # it ended meanwhile
+    return total
+
+
+def _rss(processes) -> int:
+    total = 0
+    for proc in processes:
+        try:
+            total += proc.memory_info().rss
+        except psutil.Error:
             pass
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def _machine_cpu() -> float:
-    """CPU seconds the whole machine has been busy (every process, this run's and others')."""
-    with open("/proc/stat") as f:
-        ticks = [int(x) for x in f.readline().split()[1:]]
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
+    return total
 
 
 def cpu_now(server_pid: int) -> dict[str, float]:
-    server = _descendants(server_pid)
-    clients = [p for p in _descendants(os.getpid()) if p not in set(server) and p != os.getpid()]
-    return {"server": _cpu(server), "clients": _cpu(clients), "machine": _machine_cpu(),
-            "wall": time.monotonic()}
+    server = _tree(server_pid)
+    ours = {p.pid for p in server} | {os.getpid()}
+    clients = [p for p in _tree(os.getpid()) if p.pid not in ours]
+    machine = psutil.cpu_times()  # every process on the machine, this run's and others'
+    return {"server": _cpu(server), "clients": _cpu(clients),
+            "bench": _cpu([psutil.Process()]), "wall": time.monotonic(),
+            "machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0)}
 
 
 def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -194,8 +185,9 @@ def sample_memory(pid: int, results: Results, stop: threading.Event) -> None:
     while not stop.wait(0.2):
         phase = results.current
         if phase is not None:
-            phase.peak_rss = max(phase.peak_rss, _rss(pid))
-            phase.peak_tree_rss = max(phase.peak_tree_rss, sum(_rss(p) for p in _descendants(pid)))
+            tree = _tree(pid)
+            phase.peak_rss = max(phase.peak_rss, _rss(tree[:1]))
+            phase.peak_tree_rss = max(phase.peak_tree_rss, _rss(tree))
 
 
 async def _new_page(browser, results: Results):
@@ -274,19 +266,46 @@ async def _act(page, base: str, action: tuple[str, str], phase: Phase) -> None:
         phase.failures.append(f"{kind} {path}: {type(exc).__name__}")
 
 
-async def normal_session(browser, base: str, deadline: float, phase: Phase, results: Results,
-                         seed: int, think: tuple[float, float]) -> None:
+def _page(path: str) -> tuple[str, str]:
+    """A deep link's page name (its URL path, "" for the start page) and query string."""
+    parts = urlsplit(path)
+    return parts.path.strip("/"), parts.query
+
+
+async def probe_session(browser, base: str, phase: Phase, results: Results, *,
+                        deadline: float | None = None, rounds: int = 1, pause: float = 1.0,
+                        first: int = 0) -> None:
+    """The measured tab: rounds of a new tab's first load, then every page and a search on each,
+    ``pause`` seconds apart; ``rounds`` of them, or as many as start before ``deadline``."""
+    n = 0
+    while (n < rounds) if deadline is None else (time.monotonic() < deadline):
+        context, page = await _new_page(browser, results)
+        try:
+            await _act(page, base, ("first", PAGES[(first + n) % len(PAGES)][1]), phase)
+            for action in PAGES:
+                for step in (action, ("search", "")):
+                    await asyncio.sleep(pause)
+                    await _act(page, base, step, phase)
+        finally:
+            await context.close()
+        n += 1
+
+
+async def normal_session(port: int, deadline: float, phase: Phase, seed: int,
+                         think: tuple[float, float]) -> None:
+    """A student's tab without the browser: the pages in random order, a think time after each."""
     rng = random.Random(seed)
-    context, page = await _new_page(browser, results)
+    await asyncio.sleep(rng.uniform(0, think[1]))  # students do not all arrive in one instant
     try:
-        await asyncio.sleep(rng.uniform(0, think[1]))  # students do not all arrive in one instant
-        action = ("first", rng.choice(PAGES)[1])  # arriving: a full page load
-        while time.monotonic() < deadline:
-            await _act(page, base, action, phase)
-            action = ("search", "") if rng.random() < 0.3 else rng.choice(PAGES)
-            await asyncio.sleep(min(rng.uniform(*think), max(0.0, deadline - time.monotonic())))
-    finally:
-        await context.close()
+        async with WsSession(port) as session:
+            while time.monotonic() < deadline:
+                run = await asyncio.wait_for(session.rerun(*_page(rng.choice(PAGES)[1])),
+                                             LOAD_MS / 1000)
+                phase.background.append(run.seconds)
+                await asyncio.sleep(min(rng.uniform(*think),
+                                        max(0.0, deadline - time.monotonic())))
+    except Exception as exc:  # a session that broke is a finding, not a crash
+        phase.failures.append(f"background session: {type(exc).__name__}")
 
 
 def _limit_of(alerts: list[str]) -> str:
@@ -297,42 +316,32 @@ def _limit_of(alerts: list[str]) -> str:
     return "answered" if not said.strip() else f"other: {said.strip()[:60]}"
 
 
-async def hostile_session(browser, base: str, deadline: float, phase: Phase, results: Results,
-                          which: int) -> None:
-    """Open the SPARQL page with a hostile query, then click Run as soon as each run is answered."""
-    context, page = await _new_page(browser, results)
-    alerts = page.locator("[data-testid='stMain'] [data-testid='stAlert']")
+async def hostile_session(port: int, deadline: float, phase: Phase, which: int) -> None:
+    """Open the SPARQL page with a hostile query, then ask again as soon as each run is answered."""
+    query = "q=" + quote(HOSTILE[which % len(HOSTILE)])
     try:
-        await asyncio.wait_for(timed_load(
-            page, f"{base}/query?q={quote(HOSTILE[which % len(HOSTILE)])}"), LOAD_MS / 1000)
-        phase.refused[_limit_of(await alerts.all_inner_texts())] += 1
-        while time.monotonic() < deadline:
-            try:
-                async def again():
-                    await page.evaluate(WATCH)
-                    await page.locator(".cm-sparql-run").click(timeout=LOAD_MS)
-                    await page.wait_for_function(RAN, timeout=LOAD_MS, polling=50)
-                await asyncio.wait_for(again(), LOAD_MS / 1000)
-                kind = _limit_of(await alerts.all_inner_texts())
-            except Exception as exc:
-                kind = f"failed ({type(exc).__name__})"
-            phase.refused[kind] += 1
+        async with WsSession(port) as session:
+            while time.monotonic() < deadline:
+                try:
+                    run = await asyncio.wait_for(session.rerun("query", query), LOAD_MS / 1000)
+                    kind = _limit_of(run.alerts)
+                except asyncio.TimeoutError:
+                    kind = "failed (no answer within 30 s)"
+                phase.refused[kind] += 1
     except Exception as exc:
-        phase.refused[f"failed to open ({type(exc).__name__})"] += 1
-    finally:
-        await context.close()
+        phase.refused[f"failed ({type(exc).__name__})"] += 1
 
 
-async def _loaded(browser, base: str, results: Results, phase: Phase, seconds: float,
-                  think: tuple[float, float], seed: int) -> None:
+async def _loaded(browser, base: str, port: int, results: Results, phase: Phase,
+                  seconds: float, think: tuple[float, float], seed: int) -> None:
     results.loaded.append(phase)
     results.current = phase
     before = cpu_now(results.server_pid)
     deadline = time.monotonic() + min(seconds, MAX_SECONDS)
-    tasks = [hostile_session(browser, base, deadline, phase, results, i)
-             for i in range(phase.hostile)]
-    tasks += [normal_session(browser, base, deadline, phase, results, seed + i, think)
-              for i in range(phase.sessions - phase.hostile)]
+    tasks = [hostile_session(port, deadline, phase, i) for i in range(phase.hostile)]
+    tasks += [normal_session(port, deadline, phase, seed + i, think)
+              for i in range(phase.sessions - 1 - phase.hostile)]
+    tasks.append(probe_session(browser, base, phase, results, deadline=deadline, first=seed))
     try:  # bounded: an action takes at most LOAD_MS, then the phase is cut off
         await asyncio.wait_for(asyncio.gather(*tasks), min(seconds, MAX_SECONDS) + LOAD_MS / 1000 + 5)
     except asyncio.TimeoutError:
@@ -344,8 +353,8 @@ async def run(sessions: int = 20, hostile: int = 5, seconds: float = 45, baselin
               think: tuple[float, float] = (3.0, 8.0), phases: tuple[str, ...] = ("normal", "hostile"),
               seed: int = 1, pause: float = 1.0) -> Results:
     """Start the server and the browser, run the unloaded phase and then each of ``phases``
-    ("normal": ``sessions`` normal sessions; "hostile": ``hostile`` of them hostile); ``pause``
-    is the unloaded session's pause between actions."""
+    ("normal": ``sessions`` normal sessions, the measured tab among them; "hostile": ``hostile``
+    of the others hostile); ``pause`` is the measured tab's pause between actions."""
     from playwright.async_api import async_playwright
 
     results = Results()
@@ -361,24 +370,18 @@ async def run(sessions: int = 20, hostile: int = 5, seconds: float = 45, baselin
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             results.current = results.unloaded
-            for n in range(baseline_rounds + 1):  # the first round warms up: graph, index, modules
-                phase = results.unloaded if n else Phase("warm-up")
-                if n == 1:
-                    before = cpu_now(server.process.pid)
-                context, page = await _new_page(browser, results)
-                await _act(page, base, ("first", PAGES[n % len(PAGES)][1]), phase)
-                for action in PAGES:
-                    await asyncio.sleep(pause)
-                    await _act(page, base, action, phase)
-                    await asyncio.sleep(pause)
-                    await _act(page, base, ("search", ""), phase)
-                await context.close()
+            # The first round warms up (graph, index, modules) and is not timed.
+            await probe_session(browser, base, Phase("warm-up"), results, pause=pause)
+            before = cpu_now(server.process.pid)
+            await probe_session(browser, base, results.unloaded, results, rounds=baseline_rounds,
+                                pause=pause, first=1)
             results.unloaded.cpu = _spent(before, cpu_now(server.process.pid))
             for n, name in enumerate(phases):
                 phase = Phase(f"{sessions} sessions, " + (
                     f"{hostile} of them hostile" if name == "hostile" else "none hostile"),
                     sessions, hostile if name == "hostile" else 0)
-                await _loaded(browser, base, results, phase, seconds, think, seed + 1000 * (n + 1))
+                await _loaded(browser, base, server.port, results, phase, seconds, think,
+                              seed + 1000 * (n + 1))
             results.current = None
             await browser.close()
     finally:
@@ -429,11 +432,12 @@ def report(r: Results, ratio_target: float = RATIO_TARGET,
     for phase in phases:
         cpu = phase.cpu
         if cpu.get("wall"):
-            cores = {k: cpu[k] / cpu["wall"] for k in ("server", "clients", "machine")}
+            cores = {k: cpu[k] / cpu["wall"] for k in ("server", "clients", "bench", "machine")}
+            rest = cores["machine"] - cores["server"] - cores["clients"] - cores["bench"]
             lines.append(f"cores busy, {phase.name}: server and workers {cores['server']:.2f}, "
-                         f"browser {cores['clients']:.2f}, everything else on the machine "
-                         f"{max(0.0, cores['machine'] - cores['server'] - cores['clients']):.2f} "
-                         f"(of {os.cpu_count()})")
+                         f"the measured tab's browser {cores['clients']:.2f}, the other "
+                         f"sessions' websocket clients {cores['bench']:.2f}, everything else "
+                         f"on the machine {max(0.0, rest):.2f} (of {os.cpu_count()})")
     for phase in r.loaded:
         ratios, ok = phase_holds(phase, r.unloaded, ratio_target, rss_target)
         holds = holds and ok
@@ -442,6 +446,9 @@ def report(r: Results, ratio_target: float = RATIO_TARGET,
             f"[{phase.name}]",
             f"  loaded/unloaded (target <= {ratio_target:g}x for the median): " + "; ".join(
                 f"{g} median {ratios[g]:.2f}x, p90 {p90[g]:.2f}x" for g in GROUPS),
+            f"  the other sessions' page reruns: {len(phase.background)}, median "
+            f"{_q(phase.background, 'median') * 1000:.0f} ms, p90 "
+            f"{_q(phase.background, 'p90') * 1000:.0f} ms (not a target: no browser drew them)",
             f"  normal actions that did not finish within {LOAD_MS // 1000} s: {len(phase.failures)}"
             + (f" ({', '.join(sorted(set(phase.failures))[:3])})" if phase.failures else ""),
             f"  peak RSS: server {phase.peak_rss / 2 ** 20:.0f} MiB; server and its workers "
@@ -481,7 +488,8 @@ def main(argv: list[str] | None = None) -> int:
     text, holds = report(results)
     print(f"{args.sessions} sessions ({args.hostile} hostile in the second phase), "
           f"{min(args.seconds, MAX_SECONDS):g} s a phase, think time {args.think[0]:g}–"
-          f"{args.think[1]:g} s, one Chromium on {os.cpu_count()} cores; "
+          f"{args.think[1]:g} s, one measured Chromium tab and websocket sessions on "
+          f"{os.cpu_count()} cores; "
           f"{time.monotonic() - started:.0f} s in all")
     print(text)
     return 0 if holds else 1

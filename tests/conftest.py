@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+# Tests rerun one session many times a second (AppTest clicks, browser tests): the app's rerun pace
+# (app/rerun_pace.py) would only slow them down. tests/test_rerun_pace.py tests the pace itself.
+os.environ.setdefault("CAUSEMAP_SESSION_RERUNS", "100000")
 
 from graph.store import Store, load
 

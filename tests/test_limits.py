@@ -32,9 +32,11 @@ def test_every_setting_is_used_by_the_code():
 
 
 def test_every_causemap_variable_in_the_code_is_documented():
-    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "graph").rglob("*.py"))
+    sources = "\n".join(p.read_text(encoding="utf-8") for folder in ("graph", "app")
+                        for p in (ROOT / folder).rglob("*.py"))
     documented = PAGE.read_text(encoding="utf-8")
-    limitish = re.compile(r"CAUSEMAP_(?:\w*(?:SECONDS|MB|BYTES|ROWS|TRIPLES|WORKERS|QUERIES))\b")
+    limitish = re.compile(
+        r"CAUSEMAP_(?:\w*(?:SECONDS|MB|BYTES|ROWS|TRIPLES|WORKERS|QUERIES|RERUNS|FILES|UPLOADS))\b")
     for name in set(limitish.findall(sources)):
         assert name in documented, f"{name} is not in docs/limits.md"
 
@@ -63,3 +65,16 @@ def test_the_upload_limits_are_documented_with_their_defaults():
     documented = PAGE.read_text(encoding="utf-8")
     for env, default, low, high, _ in UPLOADS.values():
         assert f"| `{env}` | {default:,} | {low:,}–{high:,} |" in documented, env
+
+
+def test_the_per_tab_limits_are_documented_with_their_defaults(monkeypatch):
+    from app.rerun_pace import RERUNS_ENV, RerunPace
+    from app.session_queries import CONCURRENT_ENV, SECONDS_ENV, SessionQuota
+
+    for env in (CONCURRENT_ENV, SECONDS_ENV, RERUNS_ENV):
+        monkeypatch.delenv(env, raising=False)  # the defaults (conftest raises the pace)
+    documented = PAGE.read_text(encoding="utf-8")
+    quota = SessionQuota()
+    for env, default in ((CONCURRENT_ENV, quota.concurrent), (SECONDS_ENV, quota.seconds_per_minute),
+                         (RERUNS_ENV, RerunPace().reruns)):
+        assert f"| `{env}` | {default:,} |" in documented, env

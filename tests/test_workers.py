@@ -113,3 +113,9 @@ def test_a_handler_that_raises_answers_with_an_error():
             pool.run(1, 5)
         with pytest.raises(QueryError, match="broken handler"):  # the worker is still usable
             pool.run(2, 5)
+
+
+def test_workers_run_at_a_lower_cpu_priority_than_their_server():
+    from graph.store.workers import WORKER_NICENESS
+    with WorkerPool(lambda ctx, job: os.getpriority(os.PRIO_PROCESS, 0), size=1) as pool:
+        assert pool.run(1, 5) == os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS
