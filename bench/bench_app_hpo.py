@@ -16,7 +16,6 @@ Run alone: ``.venv/bin/python bench/bench_app_hpo.py``, or through ``bench/bench
 from __future__ import annotations
 
 import http.client
-import os
 import socket
 import statistics
 import subprocess
@@ -72,16 +71,18 @@ def _healthy(port: int) -> bool:
 
 def _tree_rss_mb(pid: int) -> float:
     """Resident memory of a process and all its descendants (MiB)."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
+    import psutil
+    total = 0
+    try:
+        top = psutil.Process(pid)
+        procs = [top, *top.children(recursive=True)]
+    except psutil.Error:
+        return 0.0
+    for proc in procs:
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                todo.extend(int(c) for c in f.read().split())
-        except OSError:
-            continue
+            total += proc.memory_info().rss
+        except psutil.Error:
+            pass  # it ended meanwhile
     return total / 1024 / 1024
 
 

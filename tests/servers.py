@@ -93,6 +93,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
+
 __all__ = [
     "ROOT", "ONTOLOGY", "ONTOLOGY_GRAPH", "VIRTUOSO_DEFAULT_GRAPH", "VIRTUOSO_GROUP",
     "Server", "ServerError", "bundled_files", "oxigraph_binary", "virtuoso_binaries",
@@ -189,17 +191,12 @@ def free_port() -> int:
 
 
 def pid_exists(pid: int) -> bool:
-    """Whether a process with this id exists (a zombie counts as gone)."""
+    """Whether a process with this id exists (a zombie, ended but not yet reaped, counts as gone)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
-        return True
-    try:  # Linux: a reaped child is gone; an unreaped one shows as Z
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state != "Z"
-    except (OSError, IndexError):
+    except psutil.Error:  # it exists, but is not ours to inspect
         return True
 
 

@@ -33,6 +33,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import psutil
 import pytest
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
@@ -43,6 +44,7 @@ from graph.query.guard import screen
 from graph.query.named import get_named_query, list_named_queries, run_named
 from graph.store import ROOT
 from graph.store.terms import to_nt
+from tests.servers import pid_exists
 
 pytest.importorskip("SPARQLWrapper")
 requests = pytest.importorskip("requests")
@@ -96,17 +98,11 @@ def running_serve(workdir: Path, *args: str):
 
 
 def _descendants(pid: int) -> list[int]:
-    found, todo = [], [pid]
-    while todo:
-        parent = todo.pop()
-        for entry in Path("/proc").iterdir():
-            if entry.name.isdigit():
-                with contextlib.suppress(OSError, IndexError):
-                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                    if int(fields[1]) == parent and fields[0] != "Z":
-                        found.append(int(entry.name))
-                        todo.append(int(entry.name))
-    return found
+    try:
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)
+                if p.status() != psutil.STATUS_ZOMBIE]
+    except psutil.Error:
+        return []
 
 
 @pytest.fixture(scope="module")
@@ -385,17 +381,10 @@ def test_stopping_the_server_leaves_no_process(tmp_path):
         assert children, "the query workers' zygote should be running"
         assert requests.get(base + "sparql", params={"query": ASK}, timeout=30).json()["boolean"]
     deadline = time.monotonic() + 10  # workers die with their parent (PR_SET_PDEATHSIG)
-    while any(_alive(p) for p in [pid, *children]) and time.monotonic() < deadline:
+    while any(pid_exists(p) for p in [pid, *children]) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_alive(p) for p in [pid, *children])
+    assert not any(pid_exists(p) for p in [pid, *children])
 
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def test_timings_are_reasonable(server, answers, remote, kg):

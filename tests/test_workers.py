@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +12,7 @@ from graph.errors import QueryBusy, QueryError, QueryMemoryError, QueryTimeout
 from graph.query import run_query
 from graph.store.oxigraph_store import OxigraphStore
 from graph.store.workers import WorkerPool
+from tests.servers import pid_exists
 
 # Doubles a string 29 times: 16 bytes × 2^29 = 8 GiB if nothing stops it.
 CONCAT_BOMB = ('SELECT ?n WHERE { BIND("0123456789abcdef" AS ?a0) '
@@ -21,13 +21,6 @@ CONCAT_BOMB = ('SELECT ?n WHERE { BIND("0123456789abcdef" AS ?a0) '
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 SORTED_CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.fixture
@@ -77,7 +70,7 @@ def test_the_timed_out_worker_is_killed_and_replaced(small):
     with pytest.raises(QueryTimeout):
         run_query(small, CARTESIAN, timeout=0.5)
     gone = before - set(small.pool.pids)
-    assert len(gone) == 1 and not any(_alive(pid) for pid in gone)
+    assert len(gone) == 1 and not any(pid_exists(pid) for pid in gone)
     assert run_query(small, "ASK {}").boolean is True
 
 
@@ -102,7 +95,7 @@ def test_closing_leaves_no_process():
     zygote = pool._zygote
     pool.close()
     time.sleep(0.2)
-    assert not _alive(zygote) and not any(_alive(pid) for pid in pids)
+    assert not pid_exists(zygote) and not any(pid_exists(pid) for pid in pids)
 
 
 def test_a_handler_that_raises_answers_with_an_error():
