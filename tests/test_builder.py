@@ -15,8 +15,8 @@ import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from graph.query.builder import (TEMPLATES, build, get_template, inline_values, sparql_term,
-                           values_clause)
+from graph.learn.questions import TEMPLATES, build, get_template
+from graph.query.builder import inline_values, sparql_term, values_clause
 from graph.learn.entities import resolve
 from graph.errors import EntityNotFound, NamedQueryError
 from graph.query.named import get_named_query, list_named_queries, run_named

@@ -9,9 +9,9 @@ workers is written to a file, which must stay empty. Each test is bounded (``max
 deadline) so the whole file adds well under a minute to the suite.
 
 URL parameters: :func:`app.explore_view.view_from_params` (the Explore page's view), the entity
-resolver every ``?entity=`` goes through (:func:`graph.learn.entities.resolve`) and a named
-query's parameters (:meth:`graph.query.named.Param.to_term`) are pure and fuzzed here. The SPARQL
-page's shared-link reader (``_term_from_link`` in ``app/app_pages/query.py``) and
+resolver every ``?entity=`` goes through (:func:`graph.learn.entities.resolve`), a named query's
+parameters (:meth:`graph.query.named.Param.to_term`) and the SPARQL page's shared-link reader
+(:func:`app.query_session.term_from_link`, the ``bind.NAME=`` values) are pure and fuzzed here.
 ``app.ui``'s ``int_from_param`` / entity readers read ``st.query_params`` inside page code, so
 they are not pure functions and are not fuzzed here.
 """
@@ -292,3 +292,23 @@ def test_a_named_query_parameter_takes_any_text(kind, value):
             DataLoadError(f"no entity {t[:20]}")))
     except CausemapError:
         pass
+
+
+N3_TEXT = st.one_of(st.text(max_size=120), st.from_regex(
+    r'\A(<[^>]{0,40}>|"[^"]{0,20}"(@[a-z]{1,8}|\^\^<[^>]{0,30}>)?|_:\w{0,5}|\?\w{0,5}|\{.{0,20}\})\Z'))
+
+
+@settings(max_examples=300, deadline=1000)
+@given(N3_TEXT)
+def test_the_shared_link_reader_takes_any_text(text):
+    # A shared link's ``bind.NAME=`` value: an IRI or a literal, or one clear ValueError — never
+    # another exception, a blank node, a variable or a formula.
+    from rdflib import Literal, URIRef
+
+    from app.query_session import term_from_link
+    try:
+        term = term_from_link(text)
+    except ValueError as exc:
+        assert "is not an IRI in <…> or a quoted literal" in str(exc)
+        return
+    assert type(term) in (URIRef, Literal)

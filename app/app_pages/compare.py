@@ -1,7 +1,7 @@
 """Compare page: two or three conditions side by side, what they share, and a similarity heatmap.
 
-A thin page over :func:`graph.learn.compare.compare` and :func:`graph.learn.compare.similarity_matrix`. The
-selection lives under ``compare_sel`` and in the URL (``?c=cm:A,cm:B``).
+A thin page over :func:`graph.learn.compare.compare` and ``similarity_matrix``; the selection
+lives under ``compare_sel`` and in the URL (``?c=cm:A,cm:B``).
 """
 
 from __future__ import annotations
@@ -99,7 +99,6 @@ else:
 
     st.subheader("Shared and unique")
     # st.table wraps long cells (st.dataframe cuts them) and reads Markdown: escape the data.
-
     def cell(nodes) -> str:
         return markdown_text(", ".join(kg.label(n) for n in nodes)) or "—"
 

@@ -3,26 +3,23 @@
 The URL is the view (:mod:`app.explore_view`): every run draws what the query string says, and
 every change (a search, a click, *Focus here*, *Expand*, a filter) writes a new query string, which
 Streamlit makes a browser history entry, so Back and Forward (and the drawing's own Back button)
-step through views. The browser only ever receives a bounded view
-(:func:`graph.view.network.bounded_view`).
+step through views; the callbacks that write them are :mod:`app.explore_actions`'s. The browser
+only ever receives a bounded view (:func:`graph.view.network.bounded_view`).
 """
 
 from __future__ import annotations
-
-import uuid
 
 import streamlit as st
 from rdflib import URIRef
 
 from app.details import show_details
-from app.explore_view import (CAP_RANGE, MAX_RADIUS, View, caption, draw, expand, is_cluster,
-                              remember, toggle_group, view_from_params, view_params)
+from app.explore_actions import ExploreActions
+from app.explore_view import CAP_RANGE, MAX_RADIUS, caption, draw, remember, view_from_params
 from app.network_component import network
 from app.search_box import search_box
 from app.state import get_kg
 from app.ui import disclaimer, entity_url, legend_markdown, markdown_text
 from graph.learn.entities import describe
-from graph.learn.explain import capitalise
 from graph.learn.schema import class_table, relation_table
 from graph.view.export import view_graph
 from graph.view.render import standalone_html, to_vis_data
@@ -34,52 +31,7 @@ LABEL_OF = {iri: label for label, iri in (*CLASSES.items(), *RELATIONS.items())}
 S = st.session_state
 
 
-def _current() -> View:
-    return view_from_params(kg, st.query_params.to_dict(), CLASSES, RELATIONS)[0]
-
-
-def _go(v: View) -> None:
-    """Show view ``v``: write its URL (a new history entry); the run draws it."""
-    st.query_params.from_dict(view_params(v))
-
-
-def _name(iri) -> str:
-    return capitalise(kg.label(URIRef(str(iri))))
-
-
-def _focus_on(iri) -> None:
-    v = _current().with_(focus=str(iri), whole=False, expanded=(), selected=str(iri))
-    S.explore_announce = {"id": uuid.uuid4().hex, "focus": True,
-                          "text": f"The view now centres on {_name(iri)}."}
-    _go(v)
-
-
-def _toggle_expand(iri: str) -> None:
-    new, said = expand(kg, _current(), iri)
-    if said:
-        S.explore_notice = said
-    if new is not None:
-        _go(new)
-
-
-def _select(iri: str) -> None:
-    """A click on the drawing (or a pick from its list): a new view, with that entity selected."""
-    v = _current()
-    if is_cluster(iri):  # a group of neighbours: open it (or close it again)
-        _go(toggle_group(v, iri))
-        return
-    if iri != v.selected and kg.class_of(URIRef(iri)) is not None:
-        _go(v.with_(selected=iri))
-
-
-def _from_widgets() -> None:
-    v = _current()
-    classes = tuple(CLASSES[c] for c in S.explore_classes)
-    relations = tuple(RELATIONS[r] for r in S.explore_relations)
-    _go(v.with_(radius=int(S.explore_radius), cap=int(S.explore_cap),
-                classes=None if set(classes) == set(CLASSES.values()) or not classes else classes,
-                relations=None if set(relations) == set(RELATIONS.values()) or not relations
-                else relations))
+act = ExploreActions(kg, CLASSES, RELATIONS)
 
 
 # -- the view the URL names, and the widgets that mirror it ------------------------------------
@@ -96,21 +48,23 @@ for problem in problems:
     st.warning(f"The link's {markdown_text(problem, limit=300)}.", icon=":material/link_off:")
 
 with st.sidebar:
-    search_box(kg, "Find an entity", key="explore_find", keep=False, on_pick=_focus_on,
+    search_box(kg, "Find an entity", key="explore_find", keep=False, on_pick=act.focus_on,
                placeholder="e.g. parkinsons, als, low calcium")
     st.caption("By name or synonym, typos forgiven. Enter takes the first match.")
     st.subheader("View")
-    st.slider("Hops around the focus", 1, MAX_RADIUS, key="explore_radius", on_change=_from_widgets,
-              disabled=view.whole, help="How far from the focused entity the view reaches.")
+    st.slider("Hops around the focus", 1, MAX_RADIUS, key="explore_radius",
+              on_change=act.from_widgets, disabled=view.whole,
+              help="How far from the focused entity the view reaches.")
     st.multiselect("Only these classes", list(CLASSES), key="explore_classes",
-                   on_change=_from_widgets, placeholder="All classes")
+                   on_change=act.from_widgets, placeholder="All classes")
     st.multiselect("Only these relations", list(RELATIONS), key="explore_relations",
-                   on_change=_from_widgets, placeholder="All relations")
+                   on_change=act.from_widgets, placeholder="All relations")
     st.number_input("Most nodes to draw", *CAP_RANGE, step=20, key="explore_cap",
-                    on_change=_from_widgets)
+                    on_change=act.from_widgets)
     if not view.whole:
         st.button("Show the whole graph", width="stretch",
-                  on_click=lambda: _go(_current().with_(whole=True, focus=None, expanded=())))
+                  on_click=lambda: act.go(act.current().with_(whole=True, focus=None,
+                                                              expanded=())))
 
 # -- the drawing ------------------------------------------------------------------------------------
 shown = draw(kg, view)
@@ -127,12 +81,14 @@ with left:
         c1, c2 = st.columns([3, 1])
         c1.warning(f"{shown.hidden} more not shown: the view is capped at {view.cap} nodes.")
         c2.button("Show 100 more", key="explore_more",
-                  on_click=lambda: _go(_current().with_(cap=min(CAP_RANGE[1], view.cap + 100))))
+                  on_click=lambda: act.go(act.current().with_(
+                      cap=min(CAP_RANGE[1], view.cap + 100))))
     data = to_vis_data(shown.graph, selected=view.selected, focus=None if view.whole else view.focus)
-    network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)), on_click=_select,
+    network(data, key="explore_network", height=min(860, max(560, 440 + 5 * n)),
+            on_click=act.select,
             back=can_go_back, announce=S.pop("explore_announce", None),
             label=f"Network of {n} entities and {m} relations around "
-                  f"{_name(view.focus) if view.focus else 'the hubs'}")
+                  f"{act.name(view.focus) if view.focus else 'the hubs'}")
     st.markdown(legend_markdown(), unsafe_allow_html=True)  # constants only, no data
     d1, d2 = st.columns(2)
     # Built only when clicked: serialising every rerun cost more than drawing the view.
@@ -151,10 +107,11 @@ with right:
     else:
         a1, a2 = st.columns(2)
         a1.button("Focus here", key="explore_focus_btn", width="stretch",
-                  disabled=sel == view.focus and not view.expanded, on_click=_focus_on, args=(sel,))
+                  disabled=sel == view.focus and not view.expanded, on_click=act.focus_on,
+                  args=(sel,))
         expanded = sel in view.expanded
         a2.button("Collapse" if expanded else "Expand", key="explore_expand", width="stretch",
-                  on_click=_toggle_expand, args=(sel,),
+                  on_click=act.toggle_expand, args=(sel,),
                   help="Take this entity's added neighbours away again." if expanded else
                   "Add this entity's direct neighbours to the view.")
         show_details(kg, describe(kg, URIRef(sel)), heading_level=3)

@@ -1,9 +1,8 @@
 """Quiz page: multiple-choice questions generated from the graph, one at a time, with feedback.
 
-A thin page over :func:`graph.learn.quiz.make_quiz`. The URL holds the quiz and the progress
-(``?seed=3&n=8&answers=AC-B&q=4``: the seed, how many questions, one letter per answered question
-and ``-`` per open one, the question shown), so a reload or a shared link keeps them. The session
-keeps a review of every question missed, across quizzes, under ``quiz_missed``.
+A thin page over :func:`graph.learn.quiz.make_quiz`. The URL holds the quiz and its progress
+(``?seed=3&n=8&answers=AC-B&q=4``: seed, count, a letter per answer and ``-`` per open question,
+the question shown), so a reload or a link keeps them; ``quiz_missed`` reviews what was missed.
 """
 
 from __future__ import annotations
@@ -132,8 +131,7 @@ with st.container(border=True):
                                f"“{markdown_text(p.claim_text)}”" for p in q.sources()))
 
 b1, b2, _ = st.columns([1, 1, 3])
-b1.button("← Previous", key="quiz_prev", disabled=i == 0, width="stretch",
-          on_click=_go_to, args=(i - 1,))
+b1.button("← Previous", key="quiz_prev", disabled=i == 0, width="stretch", on_click=_go_to, args=(i - 1,))
 b2.button("Next →", key="quiz_next", disabled=i >= len(questions) - 1, width="stretch",
           on_click=_go_to, args=(i + 1,))
 

@@ -5,7 +5,7 @@
 - :mod:`graph.query.diagnostics`: a parser's complaint as one line with a hint;
 - :mod:`graph.query.runner`: :func:`run_query` and :func:`check_query`, bounded and parameterised;
 - :mod:`graph.query.named`: the named queries in ``graph/query/queries/*.rq``;
-- :mod:`graph.query.builder`: questions in English built into SPARQL, clause by clause;
+- :mod:`graph.query.builder`: SPARQL text from terms (IRIs as terms, ``VALUES`` clauses);
 - :mod:`graph.query.results`: tables, CSV, TSV, SPARQL JSON and XML, RDF formats.
 """
 

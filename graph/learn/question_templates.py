@@ -1,7 +1,7 @@
 """The question templates of the builder: questions in plain English, their SPARQL, clause by clause.
 
 Data, not logic: each :class:`Template` is a question with blanks ("What can cause X?"), what it
-teaches, and its query as clauses with their meanings; :mod:`graph.query.builder` fills the blanks.
+teaches, and its query as clauses with their meanings; :mod:`graph.learn.questions` fills the blanks.
 Every template has a twin named query in ``graph/query/queries/`` (a test keeps them in step).
 """
 
@@ -83,7 +83,7 @@ class Template:
     def english(self, labels: Mapping[str, str]) -> str:
         """The question with its blanks filled by ``labels`` (slot name → label).
 
-        >>> from graph.query.builder import get_template
+        >>> from graph.learn.questions import get_template
         >>> get_template("how-connected").english({"first": "ALS", "second": "ptosis"})
         'How are ALS and ptosis connected?'
         """
@@ -92,7 +92,7 @@ class Template:
     def pattern(self) -> str:
         """The question with its blanks shown as "X", "Y", for menus.
 
-        >>> from graph.query.builder import get_template
+        >>> from graph.learn.questions import get_template
         >>> get_template("how-connected").pattern()
         'How are X and Y connected?'
         """
