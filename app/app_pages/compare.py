@@ -1,21 +1,20 @@
 """Compare page: two or three conditions side by side, what they share, and a similarity heatmap.
 
-A thin page over :func:`graph.learn.compare.compare` and ``similarity_matrix``; the selection
-lives under ``compare_sel`` and in the URL (``?c=cm:A,cm:B``).
+A thin page over :func:`graph.learn.compare.compare` and ``similarity_matrix`` (the heatmaps are
+:mod:`app.compare_charts`'s); the selection lives under ``compare_sel`` and in the URL
+(``?c=cm:A,cm:B``).
 """
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
+from app.compare_charts import organ_systems_heatmap, similarity_heatmap
 from app.state import get_kg
 from app.ui import (disclaimer, entities_from_param, entities_picker, explore_url, markdown_text,
                     url_changed, write_url)
 from graph.learn.compare import (CATEGORIES, CATEGORY_LABELS, COMPARABLE_CLASSES, MATRIX_LIMIT,
-                                 SIMILARITY_EXPLAINED, compare, organ_system_table,
-                                 similarity_matrix)
+                                 SIMILARITY_EXPLAINED, compare, similarity_matrix)
 from graph.learn.stats import instance_counts
 from graph.namespace import CM
 from graph.learn.explain import capitalise
@@ -29,36 +28,6 @@ if url_changed("compare"):  # a link, a reload, Back or Forward: the URL decides
     S.compare_sel = entities_from_param(kg, "c", COMPARABLE_CLASSES, limit=3,
                                         kind="a condition or a trigger")
 
-def _systems_heatmap(nodes) -> None:
-    """Phenotypes per organ system for the conditions picked (HPO diseases), and shared."""
-    rows = organ_system_table(kg, nodes)
-    if not rows:
-        return
-    st.subheader("Phenotypes by organ system")
-    names = [capitalise(kg.label(n)) for n in nodes]
-    cols = [*names, "shared by all"]
-    records = [{"system": r.label, "condition": col, "phenotypes": n}
-               for r in rows for col, n in zip(cols, (*r.counts, r.shared))]
-    df_sys = pd.DataFrame(records)
-    top = max(df_sys["phenotypes"].max(), 1)
-    grid = alt.Chart(df_sys).encode(
-        x=alt.X("condition:N", sort=cols, title=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=200, orient="top")),
-        y=alt.Y("system:N", sort=[r.label for r in rows], title=None,
-                axis=alt.Axis(labelLimit=260)))
-    cells = grid.mark_rect().encode(
-        color=alt.Color("phenotypes:Q", scale=alt.Scale(domain=[0, top],
-                        range=["#ffffff", "#08519c"], interpolate="rgb"), title="phenotypes"),
-        tooltip=["system", "condition", "phenotypes"])
-    counts = grid.mark_text(fontSize=11).encode(
-        text="phenotypes:Q",
-        color=alt.condition(f"datum.phenotypes > {top / 2}", alt.value("white"),
-                            alt.value("#1f2328")))
-    st.altair_chart((cells + counts).properties(height=26 * len(rows) + 40), width="stretch")
-    st.caption("How many of each condition's HPO phenotypes fall under each organ system (the "
-               "top-level branches of HPO's “Phenotypic abnormality”), and how many of those all "
-               "of them share. A phenotype under two systems counts in both.")
-
 
 st.title("Compare conditions")
 disclaimer()
@@ -71,7 +40,7 @@ if len(sel) < 2:
     st.info("Pick two or three conditions to line them up: causes, mechanisms, symptoms, anatomy "
             "and treatments, and what is shared or unique.")
 else:
-    _systems_heatmap(sel)  # HPO diseases: the overview first, then the long lists
+    organ_systems_heatmap(kg, sel)  # HPO diseases: the overview first, then the long lists
     c = compare(kg, sel)
     # One row per heading, one column per condition, so the same heading lines up across them.
     for col, p in zip(st.columns(len(c.profiles)), c.profiles):
@@ -99,6 +68,7 @@ else:
 
     st.subheader("Shared and unique")
     # st.table wraps long cells (st.dataframe cuts them) and reads Markdown: escape the data.
+
     def cell(nodes) -> str:
         return markdown_text(", ".join(kg.label(n) for n in nodes)) or "—"
 
@@ -123,26 +93,7 @@ if many and len(sel) < 2:
                "or three above to score how alike they are.")
     st.stop()
 m = similarity_matrix(kg, sel if many else None)
-df = pd.DataFrame(m.records())
-order = list(m.labels)
-base = alt.Chart(df).encode(
-    # Every label shown (Vega-Lite would drop overlapping ones), slanted to fit.
-    x=alt.X("b:N", sort=order, title=None,
-            axis=alt.Axis(labelAngle=-45, labelLimit=220, labelOverlap=False, orient="top")),
-    y=alt.Y("a:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-)
-heat = base.mark_rect().encode(
-    color=alt.Color("similarity:Q", scale=alt.Scale(domain=[0, 1], range=["#ffffff", "#08519c"],
-                                                    interpolate="rgb"),
-                    title="similarity"),
-    tooltip=[alt.Tooltip("a:N", title="condition"), alt.Tooltip("b:N", title="compared with"),
-             alt.Tooltip("similarity:Q", format=".2f")],
-)
-text = base.mark_text(fontSize=11).encode(
-    text=alt.Text("similarity:Q", format=".2f"),
-    color=alt.condition("datum.similarity > 0.5", alt.value("white"), alt.value("#1f2328")),
-)
-st.altair_chart((heat + text).properties(height=36 * len(order) + 40), width="stretch")
+similarity_heatmap(m)
 st.caption(SIMILARITY_EXPLAINED)
 if m.left_out:
     st.caption("Not shown, having no mechanisms, symptoms or anatomy in the graph: "

@@ -56,6 +56,10 @@ def _settle(page) -> None:
     for i in range(networks.count()):
         if networks.nth(i).is_visible():
             networks.nth(i).locator("xpath=self::*[@data-stabilized='true']").wait_for(timeout=30_000)
+    # Streamlit draws a grey skeleton where an element's code is still loading (the editor, a
+    # table, a download button): the picture waits until every one has become the element.
+    page.wait_for_function(
+        "() => !document.querySelector(\"[data-testid='stSkeleton']\")", timeout=30_000)
     page.wait_for_timeout(400)
 
 
