@@ -133,3 +133,30 @@ def test_an_on_disk_store_opens_read_only(disk):
         assert run_query(kg, "ASK { ?s ?p ?o }").boolean is True
     finally:
         kg.close()
+
+
+def test_a_store_that_lacks_a_fact_keeps_it_once_computed(tmp_path, monkeypatch):
+    # A store built by an older Causemap has fewer facts in its folder: the first use computes
+    # the missing one and writes it there, so the next open reads it instead of computing again.
+    from graph.store.oxigraph_store import FACTS, OxigraphStore
+    build_store(tmp_path / "s")
+    facts = tmp_path / "s" / FACTS
+    facts.write_text(json.dumps({"triples": 7}))
+    kg = OxigraphStore.open(tmp_path / "s", workers=1)
+    try:
+        assert kg.fact("answer", lambda: 42) == 42
+    finally:
+        kg.close()
+    assert json.loads(facts.read_text()) == {"triples": 7, "answer": 42}
+    kg = OxigraphStore.open(tmp_path / "s", workers=1)
+    try:
+        assert kg.fact("answer", lambda: pytest.fail("computed again")) == 42
+        # a folder it cannot write: the fact is kept in memory, and nothing is said
+        from pathlib import Path
+        monkeypatch.setattr(Path, "write_text", lambda *a, **k: (_ for _ in ()).throw(
+            PermissionError("read-only")))
+        assert kg.fact("other", lambda: 1) == 1
+    finally:
+        kg.close()
+    assert "other" not in json.loads(facts.read_text())
+    assert [p.name for p in (tmp_path / "s").iterdir() if p.name.startswith(".")] == []

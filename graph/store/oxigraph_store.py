@@ -19,6 +19,8 @@ Examples
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -166,8 +168,30 @@ class OxigraphStore(Store):
 
     def save_facts(self) -> None:
         if self.path is not None:
-            (Path(self.path) / FACTS).write_text(json.dumps(self._facts, sort_keys=True),
-                                                  encoding="utf-8")
+            # Whole or not at all: another process may be reading it, or writing it too.
+            target = Path(self.path) / FACTS
+            partial = target.with_name(f".{FACTS}.{os.getpid()}.{threading.get_ident()}")
+            with self._lock:
+                text = json.dumps(self._facts, sort_keys=True)
+            try:
+                partial.write_text(text, encoding="utf-8")
+                os.replace(partial, target)
+            except OSError:
+                partial.unlink(missing_ok=True)
+                raise
+
+    def fact(self, name: str, compute):
+        """As :meth:`Store.fact`; an on-disk store that lacked the fact (one built by an older
+        Causemap) also writes it into its folder, once, so that later starts read it — where the
+        folder can be written, else it is computed once per process, as before."""
+        new = self.path is not None and name not in self._facts
+        value = super().fact(name, compute)
+        if new:
+            try:
+                self.save_facts()
+            except OSError:
+                pass  # a read-only folder: kept in memory only
+        return value
 
     # -- primitives ----------------------------------------------------------------------------
 
