@@ -73,3 +73,12 @@ def test_a_real_tab_that_floods_waits_and_another_does_not(tmp_path):
     assert third.seconds >= 0.8 * WINDOW / 2, third.seconds  # waited its turn (5 s)
     assert calm_seconds < WINDOW / 2, calm_seconds  # was not held up by it
     assert all(r.seconds < WINDOW / 2 for r in free), [r.seconds for r in free]
+
+
+def test_a_pace_that_is_not_a_number_is_said_on_the_page_and_the_app_works(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+    monkeypatch.setenv("CAUSEMAP_SESSION_RERUNS", "fast")
+    at = AppTest.from_file(str(ROOT / "app" / "streamlit_app.py"), default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("CAUSEMAP_SESSION_RERUNS must be a whole number" in e.value for e in at.error)
+    assert at.title[0].value == "Explore the graph"
