@@ -160,3 +160,12 @@ def test_a_store_that_lacks_a_fact_keeps_it_once_computed(tmp_path, monkeypatch)
         kg.close()
     assert "other" not in json.loads(facts.read_text())
     assert [p.name for p in (tmp_path / "s").iterdir() if p.name.startswith(".")] == []
+    # a folder Causemap did not make (no marker: someone's own Oxigraph database) is never written
+    monkeypatch.undo()
+    (tmp_path / "s" / MARKER).unlink()
+    kg = OxigraphStore.open(tmp_path / "s", workers=1)
+    try:
+        assert kg.fact("theirs", lambda: 3) == 3
+    finally:
+        kg.close()
+    assert "theirs" not in json.loads(facts.read_text())

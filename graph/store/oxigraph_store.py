@@ -103,6 +103,8 @@ class OxigraphStore(Store):
         super().__init__(descriptor, list(sources))
         self._store = store
         self.path = path
+        #: Whether the store's folder carries Causemap's marker (:meth:`open` says).
+        self.marked = False
         self._count: int | None = None
         if path is not None:
             try:
@@ -161,7 +163,9 @@ class OxigraphStore(Store):
         for source in (marker or {}).get("sources", []):
             sources.append(Source("file" if "file" in source else "release",
                                   str(source.get("file") or source.get("name"))))
-        return cls(store, f"oxigraph:{folder}", sources, path=str(folder), **options)
+        kg = cls(store, f"oxigraph:{folder}", sources, path=str(folder), **options)
+        kg.marked = marker is not None
+        return kg
 
     def close(self) -> None:
         self.pool.close()
@@ -181,10 +185,11 @@ class OxigraphStore(Store):
                 raise
 
     def fact(self, name: str, compute):
-        """As :meth:`Store.fact`; an on-disk store that lacked the fact (one built by an older
-        Causemap) also writes it into its folder, once, so that later starts read it — where the
-        folder can be written, else it is computed once per process, as before."""
-        new = self.path is not None and name not in self._facts
+        """As :meth:`Store.fact`; an on-disk store Causemap made that lacked the fact (one built by
+        an older Causemap) also writes it into its folder, once, so that later starts read it —
+        where the folder can be written, else it is computed once per process, as before. A
+        folder without Causemap's marker (someone's own Oxigraph database) is never written."""
+        new = self.marked and name not in self._facts
         value = super().fact(name, compute)
         if new:
             try:
