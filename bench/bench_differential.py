@@ -68,10 +68,12 @@ def median_time(fn, runs: int) -> float:
 
 def build_peak_rss(path: Path) -> float:
     """Peak RSS (MiB) of a fresh process that opens the store and builds the index."""
-    code = ("import resource; from graph.store import open_store; "
+    # VmHWM, not getrusage(RUSAGE_SELF): that also remembers this (large) process, forked
+    # before the exec.
+    code = ("from graph.store import open_store; "
             "from graph.learn.phenotype_index import build_phenotype_index; "
             f"build_phenotype_index(open_store('oxigraph:{path}')); "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT)})
     return int(out.stdout.split()[-1]) / 1024

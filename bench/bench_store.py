@@ -92,7 +92,11 @@ def pick_subjects(nq: Path) -> tuple[str, str]:
 # -- one engine, in its own process ---------------------------------------------------------------
 
 def _peak_mb() -> float:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    """This engine process's peak (VmHWM, its own high-water mark: getrusage's RUSAGE_SELF would
+    also remember the orchestrator it was started from, which holds the whole graph), or its
+    largest child's."""
+    with open("/proc/self/status") as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, kids) / 1024
 
