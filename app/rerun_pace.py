@@ -70,6 +70,8 @@ class RerunPace:
 
 #: The one pace of this process.
 PACE = RerunPace()
+#: The pace kept when ``CAUSEMAP_SESSION_RERUNS`` is not a valid number (its default).
+_DEFAULT_PACE = RerunPace(10)
 
 
 def keep_pace() -> float:
@@ -84,7 +86,7 @@ def keep_pace() -> float:
     except DataLoadError as exc:
         import streamlit as st
         st.error(str(exc))
-        seconds = RerunPace(10).wait(session_id())
+        seconds = _DEFAULT_PACE.wait(session_id())
     if seconds:
         time.sleep(seconds)
     return seconds

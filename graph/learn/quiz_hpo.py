@@ -30,7 +30,7 @@ from rdflib import URIRef
 
 from graph.learn.entities import annotation_sentence
 from graph.learn.explain import Step, explain_path
-from graph.learn.phenotype_index import phenotype_index
+from graph.learn.phenotype_index import has_phenotype_annotations, phenotype_index
 from graph.learn.quiz import Question
 from graph.namespace import CM
 from graph.store import Store
@@ -48,8 +48,7 @@ KIND = "frequent_feature"
 
 def has_annotations(kg: Store) -> bool:
     """Whether the store holds HPO phenotype annotations (so these questions can be asked)."""
-    return kg.fact("has_annotations", lambda: bool(kg.select_text(
-        "SELECT ?a WHERE { ?a a cm:PhenotypeAnnotation } LIMIT 1")))
+    return has_phenotype_annotations(kg)
 
 
 def _askable(kg: Store) -> list[str]:

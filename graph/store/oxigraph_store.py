@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -59,14 +60,9 @@ def load_file(store: ox.Store, path: Path, *, graph=None, bulk: bool = False,
     kind = getattr(ox.RdfFormat, fmt.oxigraph)
     target = None if fmt.quads else (to_ox(graph) if graph is not None else ox.DefaultGraph())
     put = store.bulk_load if bulk else store.load
-    if trusted:
-        try:
-            put(path=str(path), format=kind, base_iri=checked.base_iri, to_graph=target)
-        except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
-            raise parse_failure(path, fmt, exc) from None
-        return
-    if flat_lines(checked):
-        with checked_path(checked) as source:
+    if trusted or flat_lines(checked):
+        # Oxigraph reads the file itself; a user's through the descriptor opened at the check.
+        with nullcontext(str(path)) if trusted else checked_path(checked) as source:
             try:
                 put(path=source, format=kind, base_iri=checked.base_iri, to_graph=target)
             except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
