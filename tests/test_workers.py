@@ -112,3 +112,28 @@ def test_workers_run_at_a_lower_cpu_priority_than_their_server():
     from graph.store.workers import WORKER_NICENESS
     with WorkerPool(lambda ctx, job: os.getpriority(os.PRIO_PROCESS, 0), size=1) as pool:
         assert pool.run(1, 5) == os.getpriority(os.PRIO_PROCESS, 0) + WORKER_NICENESS
+
+
+def test_an_answer_is_seen_during_the_spin_after_it_and_never_invented():
+    from multiprocessing.connection import Pipe
+
+    from graph.store.workers import SPIN_SECONDS, _answered
+    ours, theirs = Pipe()
+    try:
+        started = time.monotonic()
+        assert _answered(ours, 0.2) is False  # nothing sent: waits out the whole time limit
+        assert time.monotonic() - started >= 0.19
+        theirs.send("now")
+        assert _answered(ours, 0.2) is True and ours.recv() == "now"
+        late = threading.Timer(SPIN_SECONDS * 50, theirs.send, ("late",))  # after the spin
+        late.start()
+        started = time.monotonic()
+        assert _answered(ours, 5) is True and ours.recv() == "late"
+        assert time.monotonic() - started < 4  # woken by the answer, not by the time limit
+        late.join()
+        assert _answered(ours, 0.0) is False  # a zero time limit still looks once
+        theirs.send("x")
+        assert _answered(ours, 0.0) is True
+    finally:
+        ours.close()
+        theirs.close()
