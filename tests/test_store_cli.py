@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from rdflib import URIRef
 
 from graph.errors import DataLoadError
 from graph.store import open_store, parse_descriptor
@@ -53,6 +54,29 @@ def test_load_writes_a_marked_store_and_reports_it(run_cli, tmp_path):
     # a store Causemap made is replaced, not refused
     code, _, err = run_cli("load", str(tmp_path / "s"))
     assert code == 0, err
+
+
+@pytest.mark.parametrize("where", ["after load", "before load", "both"])
+def test_load_takes_its_files_with_data_before_or_after_the_command(run_cli, tmp_path, where):
+    # The spelling the error messages and the README give: causemap load PATH --data FILE.
+    one, two = tmp_path / "one.ttl", tmp_path / "two.nt"
+    one.write_text("@prefix cm: <https://w3id.org/causemap/> . cm:A cm:causes cm:B .\n")
+    two.write_text("<https://w3id.org/causemap/C> <https://w3id.org/causemap/causes> "
+                   "<https://w3id.org/causemap/D> .\n")
+    args = {"after load": ["load", str(tmp_path / "s"), "--data", str(one)],
+            "before load": ["--data", str(one), "load", str(tmp_path / "s")],
+            "both": ["--data", str(one), "load", str(tmp_path / "s"), "-d", str(two)]}[where]
+    code, out, err = run_cli(*args)
+    assert code == 0, err
+    files = 3 if where == "both" else 2  # the ontology beside the data
+    assert f"from {files} files" in out
+    kg = open_store(f"oxigraph:{tmp_path / 's'}")
+    try:
+        found = {str(s).rsplit("/", 1)[1] for s, _, _ in
+                 kg.triples(None, URIRef("https://w3id.org/causemap/causes"), None)}
+    finally:
+        kg.close()
+    assert found == ({"A", "C"} if where == "both" else {"A"})  # not the bundled data
 
 
 @pytest.mark.parametrize("child", ["works", "fails"])

@@ -100,12 +100,20 @@ def query(
 def load(
     path: Path = typer.Argument(..., help="Folder for the on-disk store (new, empty, or a store "
                                 "Causemap made before, which is replaced)."),
+    data: Optional[List[Path]] = typer.Option(
+        None, "--data", "-d", metavar="FILE",
+        help="RDF files to load (repeat for several; added to the global --data files; "
+             "default: the bundled data)."),
 ) -> None:
-    """Build an on-disk Oxigraph store from --data files (or the bundled data), for --store oxigraph:PATH."""
+    """Build an on-disk Oxigraph store from --data files (or the bundled data), for --store oxigraph:PATH.
+
+    causemap load PATH --data FILE and causemap --data FILE load PATH are the same.
+    """
     from graph.store.disk import build_store
 
     if state.store is not None:
         raise BadInput("load builds a store; give the files with --data, not --store")
+    files = [*(state.data or []), *(data or [])] or None
     def progress(step: str, seconds: int, size: int) -> None:
         if sys.stderr.isatty():
             typer.echo(f"\rloading {step} ({size / 1e6:,.0f} MB): {seconds} s", nl=False, err=True)
@@ -116,7 +124,7 @@ def load(
                        err=True)
         return prepare_store(folder)
 
-    report = build_store(path, state.data, progress=progress, prepare=prepare)
+    report = build_store(path, files, progress=progress, prepare=prepare)
     if sys.stderr.isatty():
         typer.echo("\r" + " " * 70 + "\r", nl=False, err=True)
     typer.echo(f"{report.path}: {report.triples:,} triples from {len(report.files)} files in "
