@@ -89,10 +89,29 @@ def test_entity_of_a_common_phenotype_lists_a_bounded_number(page, store):
 
 
 def test_compare_two_diseases_by_organ_system(page, store):
+    import json
+
+    import pyarrow as pa
     a, b = _diseases(store, 2)
     at = page("compare", c=f"{a},{b}")
     assert any(h.value == "Phenotypes by organ system" for h in at.subheader)
     assert any(h.value == "How alike are these conditions?" for h in at.subheader)
+    organs, alike = at.get("vega_lite_chart")
+    spec = json.loads(organs.proto.spec)
+    data = pa.ipc.open_stream(organs.proto.datasets[0].data.data).read_all().to_pandas()
+    # Columns headed A, B, all (a disease's name has no room above a phone's column), and the key
+    # above the chart names them.
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == ["A", "B", "all"]
+    key = next(c.value for c in at.caption if c.value.startswith("**A**")).replace("\\", "")
+    for letter in ("A", "B"):
+        named, = data[data.column == letter].condition.unique()
+        assert f"**{letter}** {named}" in key
+    assert set(data[data.column == "A"].condition) != set(data[data.column == "B"].condition)
+    assert key.endswith("**all** shared by all")
+    spec = json.loads(alike.proto.spec)
+    rows = spec["layer"][0]["encoding"]["y"]["sort"]
+    assert [r.split(" · ")[0] for r in rows] == ["1", "2"]
+    assert spec["layer"][0]["encoding"]["x"]["sort"] == ["1", "2"]
 
 
 def test_compare_without_a_pick_does_not_score_every_pair(page):

@@ -173,6 +173,14 @@ def test_compare_side_by_side_shared_and_heatmap(kg):
     assert marks(spec) == ["rect", "text"]
     cell = data[(data.a == "essential tremor") & (data.b == "Parkinson's disease")]
     assert cell.similarity.tolist() == [0.25]
+    # Rows numbered and named, columns numbered: no slanted names to take the cells' room.
+    rows, columns = (spec["layer"][0]["encoding"][axis]["sort"] for axis in ("y", "x"))
+    assert rows[0].startswith("1 · ") and columns == [str(i) for i in range(1, len(rows) + 1)]
+    assert set(data.row) == set(rows) and set(data.column) == set(columns)
+    number = {r.split(" · ", 1)[1]: r.split(" · ", 1)[0] for r in rows}
+    assert cell.column.tolist() == [number["Parkinson's disease"]]
+    # The numbers in the cells are drawn only where a cell has room for them.
+    assert "width / " in json.dumps(spec["layer"][1]["encoding"]["opacity"])
     assert "Jaccard" in " ".join(c.value for c in at.caption)
     assert at.query_params["c"] == "cm:EssentialTremor,cm:ParkinsonsDisease"
 
