@@ -70,8 +70,10 @@ def similarity_heatmap(m) -> None:
     and then took the cells' height (two long HPO names left no room for them at all) or ran off
     the chart's edge on a phone.
     """
-    df = pd.DataFrame(m.records())
     order = list(m.labels)
+    if not order:  # a graph without comparable conditions: nothing to draw
+        return
+    df = pd.DataFrame(m.records())
     number = {name: i for i, name in enumerate(order, 1)}
     df["row"] = [f"{number[a]} · {a}" for a in df["a"]]
     df["column"] = [str(number[b]) for b in df["b"]]

@@ -75,7 +75,7 @@ def datasets() -> list[Dataset]:
             label, help_ = f"Your files ({names})", "The files given with --data when the app started."
         else:
             label = f"The store you opened ({_short(descriptor)})"
-            help_ = f"The store given with --store when the app started: {descriptor}"
+            help_ = f"The store given with --store when the app started: {descriptor}."
         found.append(Dataset("opened", label, help_, descriptor,
                              tuple(str(p) for p in files) if files else None))
     article = tuple(str(p) for p in bundled_files())

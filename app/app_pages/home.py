@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from app.state import current_dataset, get_kg
@@ -21,18 +22,21 @@ st.markdown(f"**Loaded now: {markdown_text(dataset.label)}.** {markdown_text(dat
             "Switch graphs with *Graph* in the sidebar.")
 s = graph_stats(kg)
 cols = st.columns(4)
-cols[0].metric("Entities", s.entities)
-cols[1].metric("Relations", s.relations)
-cols[2].metric("Curator notes", s.notes)
-cols[3].metric("Cross-references", s.xrefs)
+# Thousands separated: 280,761 relations, not 280761.
+cols[0].metric("Entities", f"{s.entities:,}")
+cols[1].metric("Relations", f"{s.relations:,}")
+cols[2].metric("Curator notes", f"{s.notes:,}")
+cols[3].metric("Cross-references", f"{s.xrefs:,}")
 left, right = st.columns(2)
 # st.table shows every row (a data grid hid the last one behind its scroll bar); escaped Markdown.
 left.subheader("Entities by class")
-left.table({"class": [markdown_text(c) for c, _ in s.classes],
-            "entities": [n for _, n in s.classes]}, hide_index=True)
+left.table(pd.DataFrame({"class": [markdown_text(c) for c, _ in s.classes],
+                         "entities": [n for _, n in s.classes]}).style.format(
+    {"entities": "{:,}"}), hide_index=True)
 right.subheader("Relations by kind")
-right.table({"relation": [markdown_text(r) for r, _ in s.relation_kinds],
-             "count": [n for _, n in s.relation_kinds]}, hide_index=True)
+right.table(pd.DataFrame({"relation": [markdown_text(r) for r, _ in s.relation_kinds],
+                          "count": [n for _, n in s.relation_kinds]}).style.format(
+    {"count": "{:,}"}), hide_index=True)
 st.subheader("Where the data comes from")
 KINDS = {"file": "a file", "bundled": "bundled with Causemap", "store": "an on-disk store",
          "endpoint": "a SPARQL endpoint"}
