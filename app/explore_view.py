@@ -225,7 +225,17 @@ def remember(trail: list[str], v: View) -> bool:
 
 def draw(kg: Store, v: View):
     """The bounded view (:func:`graph.view.network.bounded_view`) that ``v`` describes; for a
-    one-hop view of a big neighbourhood, the clustered view (:func:`clustered_view`)."""
+    one-hop view of a big neighbourhood, the clustered view (:func:`clustered_view`).
+
+    Kept per store for the page's reruns (:meth:`graph.store.Store.memo`): a click that only
+    selects a node draws the same view again. The selection is not part of the key.
+    """
+    key = ("explore-view", v.focus, v.radius, v.whole, v.classes, v.relations, v.expanded, v.cap,
+           v.opened, v.clusters)
+    return kg.memo(key, lambda: _draw(kg, v))
+
+
+def _draw(kg: Store, v: View):
     if v.clusters:
         shown = clustered_view(kg, URIRef(v.focus), open_groups=v.opened,
                                threshold=min(DEFAULT_THRESHOLD, v.cap), max_nodes=v.cap,

@@ -92,3 +92,36 @@ def test_decoded_typed_literals_are_normalised_as_rdflib_does(text, datatype):
     assert (str(fast), fast.datatype, fast.value, fast.ill_typed) == \
         (str(slow), slow.datatype, slow.value, slow.ill_typed)
     assert decode((text, None, datatype)) is fast  # kept: literals are immutable
+
+
+def test_memo_keeps_the_most_recent_results_of_one_store():
+    from graph.store.oxigraph_store import OxigraphStore
+    one, other = OxigraphStore.from_files(workers=1), OxigraphStore.from_files(workers=1)
+    try:
+        calls = []
+
+        def compute(tag):
+            calls.append(tag)
+            return [tag]  # a fresh object per computation
+        first = one.memo(("k", 1), lambda: compute(1))
+        assert one.memo(("k", 1), lambda: compute("again")) is first and calls == [1]
+        assert other.memo(("k", 1), lambda: compute("other store")) == ["other store"]
+        for i in range(2, one.MEMO_SIZE + 1):  # fills it; ("k", 1) was used last but one…
+            one.memo(("k", i), lambda i=i: compute(i))
+        one.memo(("k", 1), lambda: compute("used again"))  # …and is used again: kept
+        one.memo(("k", "new"), lambda: compute("new"))  # evicts the least recently used, ("k", 2)
+        assert "used again" not in calls
+        one.memo(("k", 2), lambda: compute("recomputed"))
+        assert calls[-1] == "recomputed" and len(one._memo) == one.MEMO_SIZE
+    finally:
+        one.close()
+        other.close()
+
+
+def test_explore_views_are_kept_for_reruns_whatever_is_selected(kg):
+    from app.explore_view import View, draw
+    view = View(focus=str(entity("Hypocalcemia")), radius=2)
+    drawn = draw(kg, view)
+    assert draw(kg, view.with_(selected=str(entity("Tetany")))) is drawn  # a click selects
+    wider = draw(kg, view.with_(radius=3))
+    assert wider is not drawn and wider.graph.number_of_nodes() > drawn.graph.number_of_nodes()

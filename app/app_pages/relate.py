@@ -64,7 +64,9 @@ if a == b:
     st.warning("Pick two different entities.")
     st.stop()
 
-c = relate(kg, URIRef(a), URIRef(b), int(S.relate_len))
+# Kept for the page's reruns (a hub and a hub on the HPO graph take two seconds).
+c = kg.memo(("relate", a, b, int(S.relate_len)),
+            lambda: relate(kg, URIRef(a), URIRef(b), int(S.relate_len)))
 name_a, name_b = capitalise(kg.label(c.a)), kg.label(c.b)
 st.markdown(f"Open in Explore: [{markdown_text(name_a)} ↗]({explore_url(c.a, selected=c.b)}) · "
             f"[{markdown_text(capitalise(name_b))} ↗]({explore_url(c.b, selected=c.a)})")

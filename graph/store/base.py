@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import OrderedDict
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -162,6 +163,7 @@ class Store(ABC):
         self.label = functools.lru_cache(maxsize=200_000)(self._label)
         self.class_of = functools.lru_cache(maxsize=200_000)(self._class_of)
         self.edges = functools.lru_cache(maxsize=20_000)(self._edges)
+        self._memo: OrderedDict = OrderedDict()
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.descriptor}>"
@@ -223,6 +225,30 @@ class Store(ABC):
         with self._lock:
             self._facts.setdefault(name, value)
             return self._facts[name]
+
+    #: Results :meth:`memo` keeps per store (each is bounded by what a page shows).
+    MEMO_SIZE = 64
+
+    def memo(self, key, compute):
+        """A page's result (a drawn view, the paths between two entities) kept for its reruns.
+
+        Every click on a page reruns its script, and a view of a hub's neighbourhood on the HPO
+        graph takes a second or two to compute; the data never changes, so the same question has
+        the same answer. ``key`` must be hashable and say everything the result depends on; the
+        :data:`MEMO_SIZE` most recently used results are kept, shared by every session (callers
+        must not change what they get). Two sessions asking at once may both compute it.
+        """
+        with self._lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                return self._memo[key]
+        value = compute()
+        with self._lock:
+            self._memo[key] = value
+            self._memo.move_to_end(key)
+            while len(self._memo) > self.MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def save_facts(self) -> None:
         """Keep the facts computed so far beside the data (on-disk stores; others: nothing)."""
