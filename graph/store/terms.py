@@ -55,23 +55,30 @@ def to_ox(term):
 
 
 def from_ox(term):
-    """A pyoxigraph term (or ``None``) as the rdflib term our API returns."""
+    """A pyoxigraph term (or ``None``) as the rdflib term our API returns.
+
+    Made the way :func:`decode` makes a worker's values (Oxigraph checked the IRI and the
+    language tag; strings and IRIs are built directly, typed literals through rdflib's
+    constructor, cached): this runs once per value of every lookup a page makes.
+    """
+    kind = type(term)  # exact types, most common first
+    if kind is _NAMED:
+        return _new_str(URIRef, term.value)
     if term is None:
         return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
+    if kind is _LITERAL:
+        language = term.language
+        if language:
+            return _string_literal(term.value, language)
         datatype = term.datatype.value
         if datatype == _XSD_STRING or datatype == _LANG_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    if isinstance(term, ox.BlankNode):
+            return _string_literal(term.value, None)
+        return _typed_literal(term.value, datatype)
+    if kind is _BLANK:
         return BNode(term.value)
     if isinstance(term, ox.DefaultGraph):
         return None
-    raise TypeError(f"not an RDF term: {type(term).__name__}")
+    raise TypeError(f"not an RDF term: {kind.__name__}")
 
 
 def ox_graph(name):
