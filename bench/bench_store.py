@@ -7,6 +7,9 @@ explorer runs, median of ``--runs`` runs each:
 - ``rdflib``: plain rdflib, ``Dataset.parse`` and ``Dataset.query`` (no guard; one run per query,
   each stopped at ``--rdflib-timeout`` seconds);
 - ``pyoxigraph``: raw pyoxigraph in memory, every answer read — the floor;
+- ``cm-inprocess``: Causemap's in-process path on the same in-memory Oxigraph store — what its own
+  lookups use (:meth:`graph.store.Store.select`: rdflib terms, no guard, no worker, so no time
+  limit); not a target, the measure of what the worker process costs;
 - ``cm-rdflib``, ``cm-oxigraph``, ``cm-disk``, ``cm-sparql``: Causemap's guarded path
   (:func:`graph.query.run_query`: guard, worker process, caps, rdflib terms) on ``rdflib:``,
   ``oxigraph:`` with ``--data``, ``oxigraph:PATH`` (built by ``causemap load``) and ``sparql:URL``
@@ -44,7 +47,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from hpo_graphs import CACHE, graph_file  # noqa: E402
 
-ENGINES = ["pyoxigraph", "cm-oxigraph", "cm-disk", "cm-sparql", "cm-rdflib", "rdflib"]
+ENGINES = ["pyoxigraph", "cm-inprocess", "cm-oxigraph", "cm-disk", "cm-sparql", "cm-rdflib",
+           "rdflib"]
 CM = "https://w3id.org/causemap/"
 PY = sys.executable
 
@@ -144,6 +148,19 @@ def run_engine(engine: str, nq: Path, disk: Path, url: str | None, queries: dict
             if isinstance(res, ox.QueryBoolean):
                 return 1
             return sum(1 for t in res if tuple(t))
+    elif engine == "cm-inprocess":
+        import pyoxigraph as ox
+
+        from graph.namespace import PREFIXES
+        from graph.store import open_store
+        from graph.store.terms import from_ox
+        kg = open_store("oxigraph:", [nq])
+
+        def run(text):
+            if text.lstrip().upper().startswith("CONSTRUCT"):  # select's conversion, for triples
+                res = kg._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+                return sum(1 for t in res if tuple(map(from_ox, t)))
+            return sum(1 for row in kg.select(text) if row)
     else:
         from graph.query import run_query
         from graph.store import open_store
@@ -318,15 +335,16 @@ def _cli(cm: str, nq: Path, folder: Path, results: dict, queries: dict, load_sec
 
 def _print_scale(scale: str, queries: dict, results: dict) -> None:
     engines = [e for e in results if "error" not in results[e]]
-    print(f"\n== {scale}: median seconds per query ==")
+    print(f"\n== {scale}: median milliseconds per query ==")
     print(f"{'query':<20}" + "".join(f"{e:>13}" for e in engines))
     for name in queries:
         cells = []
         for e in engines:
             q = results[e]["queries"][name]
-            cells.append(">timeout" if not math.isfinite(q["median"]) else f"{q['median']:.4f}")
+            cells.append(">timeout" if not math.isfinite(q["median"]) else
+                         f"{q['median'] * 1000:.3f}")
         print(f"{name:<20}" + "".join(f"{c:>13}" for c in cells))
-    print(f"{'load/open':<20}" + "".join(f"{results[e]['load']:>13.2f}" for e in engines))
+    print(f"{'load/open (s)':<20}" + "".join(f"{results[e]['load']:>13.2f}" for e in engines))
     print(f"{'peak MiB':<20}" + "".join(f"{results[e]['peak_mb']:>13.0f}" for e in engines))
     floor = results.get("pyoxigraph")
     if floor and "error" not in floor:
