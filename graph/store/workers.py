@@ -186,7 +186,10 @@ def _zygote_main(ctrl: Connection, handler: Callable, init: Callable | None, mem
 #: How long a caller checks for its answer before it sleeps until the answer comes (seconds).
 #: Most queries a page runs answer within a fraction of a millisecond; a sleeping caller is woken
 #: by the scheduler some tens of microseconds after its answer arrived, which is most of such a
-#: query's cost. A short, bounded spin saves that, and costs at most this much CPU a query.
+#: query's cost. A short, bounded spin saves that, and costs at most this much CPU a query. Each
+#: check yields the core: Linux often wakes the worker on its caller's own core (a pipe's wake-up
+#: says the writer is about to sleep), and a spin that kept it would keep the worker from running
+#: (measured: 81 µs a round trip without the spin, 379 µs spinning, 71 µs spinning and yielding).
 SPIN_SECONDS = 0.0003
 
 
