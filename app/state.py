@@ -74,8 +74,9 @@ def datasets() -> list[Dataset]:
             names = ", ".join(p.name for p in files[:3]) + (" …" if len(files) > 3 else "")
             label, help_ = f"Your files ({names})", "The files given with --data when the app started."
         else:
-            label = f"The store you opened ({_short(descriptor)})"
-            help_ = f"The store given with --store when the app started: {descriptor}."
+            shown = _public(descriptor)
+            label = f"The store you opened ({_short(shown)})"
+            help_ = f"The store given with --store when the app started: {shown}."
         found.append(Dataset("opened", label, help_, descriptor,
                              tuple(str(p) for p in files) if files else None))
     article = tuple(str(p) for p in bundled_files())
@@ -93,6 +94,19 @@ def datasets() -> list[Dataset]:
         found.append(Dataset("upload", f"Your upload ({name})",
                              "The RDF you uploaded: it lives in your session only."))
     return found
+
+
+def _public(descriptor: str) -> str:
+    """The descriptor as every student may see it: an on-disk store by its folder's name only,
+    as the Overview names files (the server's folders are nobody's business).
+
+    >>> _public("oxigraph:/srv/causemap/hpo-store"), _public("sparql:http://127.0.0.1:7878/query")
+    ('oxigraph:hpo-store', 'sparql:http://127.0.0.1:7878/query')
+    """
+    scheme, _, rest = descriptor.partition(":")
+    if scheme in ("oxigraph", "rdflib") and rest:
+        return f"{scheme}:{Path(rest).name or rest}"
+    return descriptor
 
 
 def _short(descriptor: str) -> str:

@@ -54,9 +54,13 @@ def test_every_page_opens_on_the_big_store(page, name):
     assert at.title  # the page drew its heading, with no exception
 
 
-def test_overview_says_what_is_loaded(page):
+def test_overview_says_what_is_loaded(page, hpo_sample_store):
     at = page("home")
     assert any("The store you opened" in m.value for m in at.markdown)
+    # The store by its folder's name: the server's folders are nobody's business.
+    said = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert f"oxigraph:{Path(hpo_sample_store).name}" in said
+    assert str(Path(hpo_sample_store).parent) not in said
     assert int(at.metric[0].value.replace(",", "")) > 5000
 
 
