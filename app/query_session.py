@@ -27,9 +27,10 @@ from graph.learn.entities import resolve
 from graph.namespace import sparql_prefixes
 import graph.query
 from graph.query.builder import inline_values
-from graph.query.named import NamedQuery, get_named_query
+from graph.query.named import NamedQuery, get_named_query, list_named_queries
 
-__all__ = ["TABS", "init_state", "execute", "load", "bound_for", "on_editor_run",
+__all__ = ["TABS", "init_state", "keep_hidden_tabs_state", "execute", "load", "bound_for",
+           "on_editor_run",
            "named_with_params", "term_from_link", "apply_deep_link"]
 
 S = st.session_state
@@ -60,6 +61,27 @@ def init_state() -> None:
     S.setdefault("query_timeout", 10)
     S.setdefault("query_max_rows", 5000)
     S.setdefault("query_page", 1)
+
+
+def hidden_tab_keys() -> list[str]:
+    """The widgets of the Examples and Question builder tabs, which are drawn only when open."""
+    from graph.learn.questions import TEMPLATES
+    keys = [f"query_example_{nq.name}_{p.name}" for nq in list_named_queries() for p in nq.params]
+    keys.append("query_builder_template")
+    keys += [f"query_builder_{t.name}_{slot.name}" for t in TEMPLATES for slot in t.slots]
+    return keys
+
+
+def keep_hidden_tabs_state() -> None:
+    """Keep the choices made in a tab that is not drawn this run.
+
+    Streamlit forgets a widget's value at the end of a run that did not draw it; a value written
+    back through the Session State API is kept (Streamlit's documented way). Only values and
+    plain keys are written back: never a button's or a component's key, which cannot be set.
+    """
+    for key in hidden_tab_keys():
+        if key in S:
+            S[key] = S[key]
 
 
 def _declared(text: str) -> tuple[str, bool, int]:

@@ -83,12 +83,14 @@ def examples_tab(kg: Store) -> None:
                     values[param.name] = entity_picker(
                         kg, capitalise(param.description), key=key, default=default)
                 elif param.kind == "entity" and default in RELATIONS:
+                    # First values through the session state, not index= or value=: the tab is
+                    # drawn only when open, and its values are written back while it is not.
+                    S.setdefault(key, default)
                     values[param.name] = st.selectbox(
-                        capitalise(param.description), RELATIONS, key=key,
-                        index=RELATIONS.index(default), format_func=kg.label)
+                        capitalise(param.description), RELATIONS, key=key, format_func=kg.label)
                 else:
-                    values[param.name] = st.text_input(capitalise(param.description),
-                                                       value=param.default or "", key=key)
+                    S.setdefault(key, param.default or "")
+                    values[param.name] = st.text_input(capitalise(param.description), key=key)
             missing = [name for name, value in values.items() if value in (None, "")]
             try:
                 text, others = named_with_params(

@@ -30,6 +30,13 @@ PAGE = str(ROOT / "app" / "app_pages" / "query.py")
 EDITOR = "query_editor"
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the page's tabs, as a click on it does (Examples and Question builder are
+    drawn only when open)."""
+    at.session_state["query_tab"] = name
+    return at.run()
+
+
 @pytest.fixture
 def at():
     """The page, run once."""
@@ -116,6 +123,7 @@ def test_a_run_request_is_answered_once(at):
 
 def test_an_example_loads_into_the_editor_and_runs(at):
     before = editor_data(at)["version"]
+    open_tab(at, "Examples")
     at.button(key="query_example_run_causes-of").click().run()
     assert not at.exception
     data = editor_data(at)
@@ -130,6 +138,7 @@ def test_an_example_loads_into_the_editor_and_runs(at):
 
 def test_an_example_takes_the_picked_entity(at):
     from graph.namespace import entity
+    open_tab(at, "Examples")
     assert type_into(at, "query_example_causes-of_effect", "upper lip")[0] == "Upper-lip twitching"
     assert type_into(at, "query_example_causes-of_effect", "low calcium")[0] == "Hypocalcemia"
     press_enter(at, "query_example_causes-of_effect", "upper lip twitching")
@@ -142,7 +151,31 @@ def test_an_example_takes_the_picked_entity(at):
     assert "[Bell's palsy](/entity?entity=cm:BellsPalsy)" not in causes
 
 
+def test_hidden_tabs_are_not_drawn_and_keep_what_was_chosen_in_them(at):
+    from graph.namespace import entity
+    gallery = "query_example_run_causes-of"
+    assert not [b for b in at.button if b.key == gallery]  # the Editor is open: no gallery
+    open_tab(at, "Examples")
+    assert at.button(key=gallery)
+    press_enter(at, "query_example_causes-of_effect", "upper lip twitching")
+    at.text_input(key="query_example_entity-search_text").set_value("thymus").run()
+    open_tab(at, "Question builder")
+    at.selectbox(key="query_builder_template").set_value("how-connected").run()
+    press_enter(at, "query_builder_how-connected_second", "calcium replacement")
+    open_tab(at, "Editor")
+    assert not [b for b in at.button if b.key == gallery]
+    at.run()  # a rerun with both tabs hidden
+    open_tab(at, "Examples")
+    assert not at.exception and not at.warning  # no "default value set via Session State" either
+    assert at.session_state["query_example_causes-of_effect"] == entity("UpperLipTwitching")
+    assert at.text_input(key="query_example_entity-search_text").value == "thymus"
+    open_tab(at, "Question builder")
+    assert at.selectbox(key="query_builder_template").value == "how-connected"
+    assert at.session_state["query_builder_how-connected_second"] == entity("CalciumReplacement")
+
+
 def test_a_text_parameter_is_bound_not_pasted(at):
+    open_tab(at, "Examples")
     at.text_input(key="query_example_entity-search_text").set_value('thym"us').run()
     at.button(key="query_example_run_entity-search").click().run()
     assert not at.exception
@@ -246,6 +279,7 @@ def test_truncation_is_visible(at):
 
 
 def test_a_numeric_column_gets_a_chart(at):
+    open_tab(at, "Examples")
     at.button(key="query_example_run_entities-per-class").click().run()
     assert [t.label for t in at.tabs][-2:] == ["Table", "Chart"]
     assert at.get("vega_lite_chart")
@@ -320,6 +354,7 @@ def test_a_broken_named_link_says_why(params, says):
 
 
 def test_the_builder_shows_sparql_beside_the_question_and_runs_it(at):
+    open_tab(at, "Question builder")
     at.selectbox(key="query_builder_template").set_value("how-connected").run()
     from graph.namespace import entity
     press_enter(at, "query_builder_how-connected_second", "calcium replacement")
@@ -336,6 +371,7 @@ def test_the_builder_shows_sparql_beside_the_question_and_runs_it(at):
     assert [plain(c) for c in result_table(at)["?reading"]] == [
         "DiGeorge syndrome acts through hypocalcemia, which is treated by calcium replacement.",
         "DiGeorge syndrome can cause hypoparathyroidism, which is treated by calcium replacement."]
+    open_tab(at, "Question builder")  # running it opened the Editor
     at.button(key="query_builder_edit").click().run()
     assert "VALUES (?first ?second)" in editor_data(at)["value"]
     assert at.session_state["query_tab"] == "Editor"

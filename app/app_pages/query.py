@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.query_results import show_outcome
-from app.query_session import TABS, apply_deep_link, init_state
+from app.query_session import TABS, apply_deep_link, init_state, keep_hidden_tabs_state
 from app.query_tabs import builder_tab, editor_tab, examples_tab, history_tab, share_box
 from app.state import get_kg
 from app.ui import disclaimer
@@ -28,13 +28,16 @@ disclaimer()
 st.caption("Ask the graph anything in SPARQL, the query language of knowledge graphs. Start from "
            "an example or build a question in plain English and read the SPARQL behind it.")
 
+keep_hidden_tabs_state()
 editor, examples, builder, history = st.tabs(TABS, key="query_tab", on_change="rerun")
-with editor:
+with editor:  # always drawn: the browser keeps what is typed but not yet run
     editor_tab(kg)
-with examples:
-    examples_tab(kg)
-with builder:
-    builder_tab(kg)
+if examples.open:  # drawn only when open: the gallery was four fifths of every rerun of the page
+    with examples:
+        examples_tab(kg)
+if builder.open:
+    with builder:
+        builder_tab(kg)
 with history:
     history_tab()
 
