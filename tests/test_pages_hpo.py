@@ -54,6 +54,19 @@ def test_every_page_opens_on_the_big_store(page, name):
     assert at.title  # the page drew its heading, with no exception
 
 
+@pytest.mark.parametrize("tab", ["Examples", "Question builder", "History"])
+def test_every_sparql_tab_opens_on_the_big_store(page, tab):
+    # The Examples and Question builder tabs are drawn only when open: open each one.
+    at = page("query")
+    at.session_state["query_tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    if tab == "Examples":
+        assert any(b.key.startswith("query_example_run_") for b in at.button)
+    if tab == "Question builder":
+        assert at.selectbox(key="query_builder_template")
+
+
 def test_overview_says_what_is_loaded(page, hpo_sample_store):
     at = page("home")
     assert any("The store you opened" in m.value for m in at.markdown)

@@ -187,6 +187,16 @@ def test_every_page_says_nothing_is_there_on_a_foreign_graph(page, foaf_upload):
         assert "Nothing of that kind here" in notes, notes
 
 
+@pytest.mark.parametrize("tab", ["Examples", "Question builder"])
+def test_the_sparql_tabs_drawn_on_demand_open_on_a_foreign_graph(tab, foaf_upload):
+    at = on_upload("query", foaf_upload)
+    at.session_state["query_tab"] = tab  # drawn only when open, as a click on the tab does
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    drawn = {"Examples": "query_example_run_", "Question builder": "query_builder_"}[tab]
+    assert any((w.key or "").startswith(drawn) for w in [*at.button, *at.selectbox])
+
+
 def test_back_to_the_bundled_graph_closes_the_upload(kg):
     upload = load_upload([("people.ttl", FOAF)])
     at = on_upload("upload", upload)
