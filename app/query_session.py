@@ -10,6 +10,7 @@ or ``?named=NAME&PARAM=value``) is applied once, and every run writes the URL th
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from datetime import datetime
@@ -63,13 +64,17 @@ def init_state() -> None:
     S.setdefault("query_page", 1)
 
 
-def hidden_tab_keys() -> list[str]:
-    """The widgets of the Examples and Question builder tabs, which are drawn only when open."""
+@functools.lru_cache(maxsize=1)
+def hidden_tab_keys() -> tuple[str, ...]:
+    """The widgets of the Examples and Question builder tabs, which are drawn only when open.
+
+    Read once per process: the bundled queries and templates do not change while the app runs,
+    and reading the 23 query files took a millisecond of every rerun."""
     from graph.learn.questions import TEMPLATES
     keys = [f"query_example_{nq.name}_{p.name}" for nq in list_named_queries() for p in nq.params]
     keys.append("query_builder_template")
     keys += [f"query_builder_{t.name}_{slot.name}" for t in TEMPLATES for slot in t.slots]
-    return keys
+    return tuple(keys)
 
 
 def keep_hidden_tabs_state() -> None:
